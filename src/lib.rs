@@ -1,0 +1,16 @@
+//! git-beads: a dependency-aware issue tracker that keeps issues as git
+//! objects on `refs/beads/*`.
+//!
+//! The library is the product; the `git-beads` binary is a thin command-line
+//! layer over it. Start with [`store::Store::discover`], read a namespace with
+//! [`store::Store::snapshot`], compute the ready frontier with [`graph`], and
+//! change issues with [`store::Store::mutate`], which retries its operation on a
+//! lost compare-and-swap.
+
+pub mod git;
+pub mod graph;
+pub mod model;
+pub mod ops;
+pub mod query;
+pub mod store;
+pub mod view;

@@ -1,0 +1,11 @@
+//! The data model: issues, IDs, timestamps and their serialized forms. Pure
+//! data with validation; nothing here touches git or the file system.
+
+pub mod codec;
+pub mod id;
+pub mod issue;
+pub mod time;
+
+pub use codec::{DecodeError, FORMAT_VERSION, Form};
+pub use issue::{Comment, CommentId, DepType, Dependency, FieldError, Issue, IssueType, MAX_TITLE_CHARS, Priority, Status};
+pub use time::Timestamp;

@@ -1,0 +1,217 @@
+//! Timestamps: the one text form issues store, and the forms people type.
+//!
+//! Stored timestamps are RFC 3339 in UTC with a `Z` and only as many
+//! fractional digits as the instant needs (`2026-04-16T22:39:21Z`,
+//! `2026-11-21T07:25:18.668391540Z`), so the same instant always serializes to
+//! the same bytes. Reading is lenient: any RFC 3339 offset, a space instead of
+//! the `T`, or a bare date.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone, Utc};
+use std::fmt;
+
+/// An instant, stored with nanosecond precision in UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(DateTime<Utc>);
+
+/// A timestamp or date string that could not be understood.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid date or time {input:?}: expected {expected}")]
+pub struct TimeError {
+    /// What was given.
+    pub input: String,
+    /// What would have been accepted.
+    pub expected: &'static str,
+}
+
+const STORED: &str = "an RFC 3339 timestamp such as 2026-04-16T22:39:21Z";
+const TYPED: &str = "a date (2026-12-01), a timestamp (2026-12-01T09:00:00Z), \
+                     a relative time (+3d, 2w, 12h, 30m), or today/tomorrow/next-week";
+
+impl Timestamp {
+    /// Wraps a chrono instant.
+    pub fn from_datetime(dt: DateTime<Utc>) -> Self {
+        Timestamp(dt)
+    }
+
+    /// The instant as chrono sees it.
+    pub fn datetime(&self) -> DateTime<Utc> {
+        self.0
+    }
+
+    /// Microseconds since the Unix epoch (what the cache stores).
+    pub fn as_micros(&self) -> i64 {
+        self.0.timestamp_micros()
+    }
+
+    /// Inverse of [`Timestamp::as_micros`].
+    pub fn from_micros(us: i64) -> Option<Self> {
+        DateTime::<Utc>::from_timestamp_micros(us).map(Timestamp)
+    }
+
+    /// Parses a stored timestamp (lenient about offset and separators).
+    pub fn parse(s: &str) -> Result<Self, TimeError> {
+        parse_absolute(s).ok_or_else(|| TimeError { input: s.to_string(), expected: STORED })
+    }
+
+    /// The canonical text form.
+    pub fn to_canonical(&self) -> String {
+        self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    }
+
+    /// The date and minute, for human tables.
+    pub fn short(&self) -> String {
+        self.0.format("%Y-%m-%d %H:%M").to_string()
+    }
+
+    /// Whole days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(&self, later: Timestamp) -> i64 {
+        (later.0 - self.0).num_days()
+    }
+
+    /// `self` shifted by `d`.
+    pub fn plus(&self, d: Duration) -> Timestamp {
+        Timestamp(self.0 + d)
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_canonical())
+    }
+}
+
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_canonical())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Timestamp::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+fn parse_absolute(s: &str) -> Option<Timestamp> {
+    let s = s.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
+        return Some(Timestamp(dt.with_timezone(&Utc)));
+    }
+    // "2026-04-16 22:39:21" (SQLite's form, as bd once wrote it) and the
+    // same with a `T` but no offset: both taken as UTC.
+    for fmt in ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"] {
+        if let Ok(naive) = NaiveDateTime::parse_from_str(s, fmt) {
+            return Some(Timestamp(Utc.from_utc_datetime(&naive)));
+        }
+    }
+    if let Ok(dt) = DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f %z") {
+        return Some(Timestamp(dt.with_timezone(&Utc)));
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Some(Timestamp(Utc.from_utc_datetime(&date.and_time(NaiveTime::MIN))));
+    }
+    None
+}
+
+/// Parses a time a person typed (`--due`, `--defer`, `--until`), relative to `now`.
+///
+/// Relative forms count forward from `now`: `+3d`, `3d`, `2w`, `12h`, `30m`;
+/// `today` is the start of the current UTC day, `tomorrow` the next,
+/// `next-week` seven days from the start of today.
+pub fn parse_when(input: &str, now: Timestamp) -> Result<Timestamp, TimeError> {
+    let err = || TimeError { input: input.to_string(), expected: TYPED };
+    let s = input.trim().to_ascii_lowercase();
+    if s.is_empty() {
+        return Err(err());
+    }
+    let start_of_today = || {
+        let d = now.0.date_naive();
+        Timestamp(Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)))
+    };
+    match s.as_str() {
+        "now" => return Ok(now),
+        "today" => return Ok(start_of_today()),
+        "tomorrow" => return Ok(start_of_today().plus(Duration::days(1))),
+        "next-week" | "next week" | "nextweek" => return Ok(start_of_today().plus(Duration::days(7))),
+        "next-month" | "next month" => {
+            let d = now.0.date_naive();
+            let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
+            let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(err)?;
+            return Ok(Timestamp(Utc.from_utc_datetime(&first.and_time(NaiveTime::MIN))));
+        }
+        _ => {}
+    }
+    let rel = s.strip_prefix('+').unwrap_or(&s);
+    if let Some(unit) = rel.chars().last().filter(|c| c.is_ascii_alphabetic()) {
+        let digits = &rel[..rel.len() - 1];
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            let n: i64 = digits.parse().map_err(|_| err())?;
+            let d = match unit {
+                'm' => Duration::try_minutes(n),
+                'h' => Duration::try_hours(n),
+                'd' => Duration::try_days(n),
+                'w' => Duration::try_weeks(n),
+                _ => None,
+            }
+            .ok_or_else(err)?;
+            return Ok(now.plus(d));
+        }
+    }
+    parse_absolute(input).ok_or_else(err)
+}
+
+/// The clock the tool reads: the real one, or `GIT_BEADS_NOW` when set (tests pin it).
+pub fn now() -> Timestamp {
+    if let Ok(s) = std::env::var("GIT_BEADS_NOW") {
+        if let Ok(t) = Timestamp::parse(&s) {
+            return t;
+        }
+    }
+    Timestamp(Utc::now())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    #[test]
+    fn canonical_form_drops_only_zero_fractions() {
+        assert_eq!(t("2026-04-16T22:39:21.000000Z").to_canonical(), "2026-04-16T22:39:21Z");
+        assert_eq!(t("2026-11-21T07:25:18.668391540Z").to_canonical(), "2026-11-21T07:25:18.668391540Z");
+        assert_eq!(t("2026-11-21T07:25:18.528923Z").to_canonical(), "2026-11-21T07:25:18.528923Z");
+        assert_eq!(t("2026-11-21T08:25:18+01:00").to_canonical(), "2026-11-21T07:25:18Z");
+        assert_eq!(t("2026-11-21 07:25:18").to_canonical(), "2026-11-21T07:25:18Z");
+        assert_eq!(t("2026-11-21").to_canonical(), "2026-11-21T00:00:00Z");
+    }
+
+    #[test]
+    fn micros_round_trip() {
+        let a = t("2026-11-21T07:25:18.668391Z");
+        assert_eq!(Timestamp::from_micros(a.as_micros()), Some(a));
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        assert!(Timestamp::parse("yesterday-ish").is_err());
+        assert!(Timestamp::parse("2026-13-01").is_err());
+    }
+
+    #[test]
+    fn typed_forms() {
+        let now = t("2026-11-21T07:25:00Z");
+        assert_eq!(parse_when("+3d", now).unwrap(), t("2026-11-24T07:25:00Z"));
+        assert_eq!(parse_when("2w", now).unwrap(), t("2026-12-05T07:25:00Z"));
+        assert_eq!(parse_when("12h", now).unwrap(), t("2026-11-21T19:25:00Z"));
+        assert_eq!(parse_when("tomorrow", now).unwrap(), t("2026-11-22T00:00:00Z"));
+        assert_eq!(parse_when("next-month", now).unwrap(), t("2026-12-01T00:00:00Z"));
+        assert_eq!(parse_when("2027-01-05", now).unwrap(), t("2027-01-05T00:00:00Z"));
+        let e = parse_when("soonish", now).unwrap_err();
+        assert!(e.to_string().contains("soonish"), "{e}");
+        assert!(parse_when("3y", now).is_err());
+    }
+}
