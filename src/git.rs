@@ -1,0 +1,93 @@
+//! The system `git`, for what gix does not do here: writing config and
+//! talking to remotes. Every call names the repository explicitly and
+//! captures stderr for the error message.
+
+use crate::store::{Error, Result};
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// Runs `git` against one repository.
+#[derive(Clone, Debug)]
+pub struct Git {
+    git_dir: PathBuf,
+}
+
+impl Git {
+    /// A runner for the repository at `git_dir`.
+    pub fn new(git_dir: &Path) -> Git {
+        Git { git_dir: git_dir.to_path_buf() }
+    }
+
+    fn command<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut c = Command::new("git");
+        c.arg("--git-dir").arg(&self.git_dir).args(args);
+        c.stdin(Stdio::null());
+        // Never let git open an editor or a pager, or ask on a terminal.
+        c.env("GIT_TERMINAL_PROMPT", "0").env("GIT_PAGER", "cat").env("GIT_EDITOR", "true");
+        c
+    }
+
+    /// Runs git and returns its output whatever the exit status.
+    pub fn output<I, S>(&self, args: I) -> Result<Output>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut c = self.command(args);
+        c.output().map_err(|e| Error::io("could not run `git` (is it installed and on PATH?)", e))
+    }
+
+    /// Runs git and returns stdout, failing with git's stderr on a non-zero exit.
+    pub fn run<I, S>(&self, args: I) -> Result<String>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
+        let out = self.output(&args)?;
+        if out.status.success() {
+            return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
+        }
+        let shown: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+        Err(Error::Invalid(format!("`git {}` failed ({}): {}", shown.join(" "), out.status, String::from_utf8_lossy(&out.stderr).trim())))
+    }
+
+    /// All values of a multi-valued config key (empty when unset).
+    pub fn config_all(&self, key: &str) -> Result<Vec<String>> {
+        let out = self.output(["config", "--get-all", key])?;
+        // Exit 1 means "not set".
+        if !out.status.success() && out.status.code() != Some(1) {
+            return Err(Error::Invalid(format!("`git config --get-all {key}` failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect())
+    }
+
+    /// Sets a single-valued key in the repository's config.
+    pub fn config_set(&self, key: &str, value: &str) -> Result<()> {
+        self.run(["config", "--local", key, value]).map(drop)
+    }
+
+    /// Adds a value to a multi-valued key unless it is there already; returns whether it was added.
+    pub fn config_add_once(&self, key: &str, value: &str) -> Result<bool> {
+        if self.config_all(key)?.iter().any(|v| v == value) {
+            return Ok(false);
+        }
+        self.run(["config", "--local", "--add", key, value])?;
+        Ok(true)
+    }
+
+    /// The configured remotes.
+    pub fn remotes(&self) -> Result<Vec<String>> {
+        Ok(self.run(["remote"])?.lines().map(str::to_string).filter(|s| !s.is_empty()).collect())
+    }
+}
+
+/// The fetch refspec that keeps `refs/beads/remotes/<remote>/heads/*` current.
+pub fn fetch_refspec(remote: &str) -> String {
+    format!("+refs/beads/heads/*:refs/beads/remotes/{remote}/heads/*")
+}

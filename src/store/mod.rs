@@ -1,0 +1,415 @@
+//! Namespaces on refs: opening the repository, reading a namespace through
+//! its cached index, and writing it with compare-and-swap.
+//!
+//! A namespace is one ref (`refs/beads/heads/main`) pointing at a commit
+//! whose tree holds a `format` blob and one blob per issue under a two-level
+//! fan-out (`issues/a/3/bd-a3f2.json`). Nothing here touches the working
+//! tree, the index or HEAD.
+
+pub mod cache;
+pub mod history;
+pub mod index;
+pub mod tree;
+pub mod txn;
+
+use crate::model::{self, DecodeError, FieldError, Issue};
+use gix::ObjectId;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use index::Index;
+pub use txn::{Committed, Txn};
+
+/// Everything that can go wrong below the command line.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not a git repository (or any parent up to the root): {path}")]
+    NotARepository {
+        path: PathBuf,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("git-beads is not initialized in this repository")]
+    NotInitialized,
+    #[error("issue {id} not found in {namespace}")]
+    NotFound { id: String, namespace: String },
+    #[error("issue ID {input:?} is ambiguous: it matches {}", candidates.join(", "))]
+    Ambiguous { input: String, candidates: Vec<String> },
+    #[error("issue {id} already exists in {namespace}")]
+    Exists { id: String, namespace: String },
+    #[error("invalid issue blob {blob} at {path} in {namespace}")]
+    InvalidBlob {
+        namespace: String,
+        path: String,
+        blob: ObjectId,
+        #[source]
+        source: DecodeError,
+    },
+    #[error("namespace {namespace} uses format version {found}; this git-beads reads version {}", tree::LAYOUT_VERSION)]
+    UnknownFormat { namespace: String, found: String },
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    #[error(transparent)]
+    Id(#[from] model::id::IdError),
+    #[error(transparent)]
+    Time(#[from] model::time::TimeError),
+    #[error("adding this dependency would create a cycle: {}", cycle.join(" -> "))]
+    Cycle { cycle: Vec<String> },
+    #[error("an issue cannot depend on itself ({0})")]
+    SelfDependency(String),
+    #[error("{id} is already claimed by {holder}")]
+    Claimed { id: String, holder: String },
+    #[error("{ns} kept moving: gave up after {attempts} attempts to update it (last: {last_error})")]
+    Contended { ns: String, attempts: u32, last_error: String },
+    #[error("object {oid} is missing from the repository")]
+    MissingObject { oid: ObjectId },
+    #[error("object {oid} is a {found}, expected a {expected}")]
+    WrongObjectKind { oid: ObjectId, expected: String, found: String },
+    #[error("invalid namespace name {0:?}")]
+    BadNamespace(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{context}")]
+    Git {
+        context: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("{context}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Wraps a gix (or other git-level) error with what was being done.
+    pub fn git(context: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Error::Git { context: context.into(), source: Box::new(source) }
+    }
+
+    /// Wraps an I/O error with what was being done.
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io { context: context.into(), source }
+    }
+}
+
+/// Results of this module.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A namespace: the full name of its ref.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Namespace(String);
+
+/// Where all beads refs live.
+pub const REF_ROOT: &str = "refs/beads/";
+
+impl Namespace {
+    /// The namespace of a code branch: `refs/beads/heads/<branch>`.
+    pub fn branch(branch: &str) -> Result<Namespace> {
+        Namespace::from_ref(&format!("{REF_ROOT}heads/{branch}"))
+    }
+
+    /// A namespace from a full ref name under `refs/beads/`.
+    pub fn from_ref(name: &str) -> Result<Namespace> {
+        if !name.starts_with(REF_ROOT) || gix::refs::FullName::try_from(name).is_err() || name.ends_with('/') {
+            return Err(Error::BadNamespace(name.to_string()));
+        }
+        Ok(Namespace(name.to_string()))
+    }
+
+    /// The full ref name.
+    pub fn refname(&self) -> &str {
+        &self.0
+    }
+
+    /// The name without `refs/beads/` (`heads/main`).
+    pub fn short(&self) -> &str {
+        &self.0[REF_ROOT.len()..]
+    }
+}
+
+impl std::fmt::Display for Namespace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The commit a namespace ref points at, and its tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tip {
+    pub commit: ObjectId,
+    pub tree: ObjectId,
+}
+
+/// Who is acting: recorded as the commit author and in issue fields.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub email: String,
+}
+
+/// Repository-level settings from git config.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// `beads.prefix`: the prefix of new IDs.
+    pub prefix: Option<String>,
+    /// `beads.canonical`: the branch whose namespace is canonical.
+    pub canonical: Option<String>,
+    /// `beads.customStatus` (comma-separated, repeatable).
+    pub custom_statuses: Vec<String>,
+    /// `beads.customType` (comma-separated, repeatable).
+    pub custom_types: Vec<String>,
+}
+
+/// An open repository, seen as a set of beads namespaces.
+pub struct Store {
+    repo: gix::Repository,
+    settings: Settings,
+}
+
+/// A namespace as of one commit, with its index.
+#[derive(Clone)]
+pub struct Snapshot {
+    pub namespace: Namespace,
+    pub tip: Option<Tip>,
+    pub index: Arc<Index>,
+}
+
+impl Store {
+    /// Finds the repository containing `dir` as git would (honouring
+    /// `GIT_DIR`, `GIT_WORK_TREE` and linked worktrees).
+    pub fn discover(dir: &Path) -> Result<Store> {
+        let repo = gix::ThreadSafeRepository::discover_with_environment_overrides(dir)
+            .map_err(|e| Error::NotARepository { path: dir.to_path_buf(), source: Box::new(e) })?
+            .to_thread_local();
+        Ok(Store::from_repo(repo))
+    }
+
+    /// Wraps an already open repository.
+    pub fn from_repo(repo: gix::Repository) -> Store {
+        let settings = read_settings(&repo);
+        Store { repo, settings }
+    }
+
+    /// The underlying gix repository.
+    pub fn repo(&self) -> &gix::Repository {
+        &self.repo
+    }
+
+    /// The git directory shared by all worktrees.
+    pub fn common_dir(&self) -> &Path {
+        self.repo.common_dir()
+    }
+
+    /// The working tree, if there is one.
+    pub fn workdir(&self) -> Option<&Path> {
+        self.repo.workdir()
+    }
+
+    /// Settings read when the store was opened.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Re-reads settings (after `init` changed them).
+    pub fn reload_settings(&mut self) -> Result<()> {
+        let repo = gix::open(self.repo.git_dir()).map_err(|e| Error::git("could not reopen the repository", e))?;
+        self.settings = read_settings(&repo);
+        self.repo = repo;
+        Ok(())
+    }
+
+    /// Whether `init` has run here (a prefix is configured).
+    pub fn is_initialized(&self) -> bool {
+        self.settings.prefix.is_some()
+    }
+
+    /// The branch whose namespace is canonical: `beads.canonical`, else the
+    /// branch `origin/HEAD` names, else `init.defaultBranch`, else the only
+    /// branch namespace that exists, else `main`.
+    pub fn canonical_branch(&self) -> String {
+        if let Some(b) = &self.settings.canonical {
+            return b.clone();
+        }
+        if let Ok(Some(r)) = self.repo.try_find_reference("refs/remotes/origin/HEAD") {
+            if let gix::refs::TargetRef::Symbolic(name) = r.target() {
+                if let Some(b) = name.as_bstr().to_string().strip_prefix("refs/remotes/origin/") {
+                    return b.to_string();
+                }
+            }
+        }
+        if let Some(b) = self.repo.config_snapshot().string("init.defaultBranch") {
+            return b.to_string();
+        }
+        if let Ok(ns) = self.namespaces() {
+            let heads: Vec<_> = ns.iter().filter_map(|n| n.short().strip_prefix("heads/")).collect();
+            if heads.len() == 1 {
+                return heads[0].to_string();
+            }
+        }
+        "main".to_string()
+    }
+
+    /// The canonical namespace.
+    pub fn canonical(&self) -> Result<Namespace> {
+        Namespace::branch(&self.canonical_branch())
+    }
+
+    /// The prefix for new IDs: configured, or inferred from the directory name.
+    pub fn prefix(&self) -> String {
+        self.settings.prefix.clone().unwrap_or_else(|| default_prefix(&self.repo))
+    }
+
+    /// Who acts when no `--actor` is given: `GIT_BEADS_ACTOR`, `BEADS_ACTOR`,
+    /// `BD_ACTOR`, git's `user.name`, `$USER`, else `unknown`.
+    pub fn actor(&self, explicit: Option<&str>) -> Actor {
+        let git = self.repo.author().and_then(|r| r.ok()).map(|s| (s.name.to_string(), s.email.to_string()));
+        let from_env =
+            ["GIT_BEADS_ACTOR", "BEADS_ACTOR", "BD_ACTOR"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()));
+        let name = explicit.map(str::to_string).or(from_env);
+        match (name, git) {
+            (Some(n), Some((gn, ge))) if n == gn => Actor { name: n, email: ge },
+            (Some(n), _) => Actor { name: n, email: String::new() },
+            (None, Some((gn, ge))) if !gn.trim().is_empty() => Actor { name: gn, email: ge },
+            (None, _) => Actor {
+                name: std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "unknown".into()),
+                email: String::new(),
+            },
+        }
+    }
+
+    /// Where a namespace ref points, if it exists.
+    pub fn tip(&self, ns: &Namespace) -> Result<Option<Tip>> {
+        let Some(mut r) = self.repo.try_find_reference(ns.refname()).map_err(|e| Error::git(format!("could not read {ns}"), e))? else {
+            return Ok(None);
+        };
+        let commit = r.peel_to_id().map_err(|e| Error::git(format!("could not resolve {ns}"), e))?.detach();
+        let c = self.repo.find_commit(commit).map_err(|e| Error::git(format!("{ns} does not point at a commit"), e))?;
+        let tree = c.tree_id().map_err(|e| Error::git(format!("could not read the tree of {commit}"), e))?.detach();
+        Ok(Some(Tip { commit, tree }))
+    }
+
+    /// Every namespace ref under `refs/beads/` (tracking refs included).
+    pub fn namespaces(&self) -> Result<Vec<Namespace>> {
+        let refs = self.repo.references().map_err(|e| Error::git("could not list references", e))?;
+        let iter = refs.prefixed(REF_ROOT).map_err(|e| Error::git("could not list references", e))?;
+        let mut out = Vec::new();
+        for r in iter {
+            let r = r.map_err(|e| Error::git("could not list references", e))?;
+            if let Ok(ns) = Namespace::from_ref(&r.name().as_bstr().to_string()) {
+                out.push(ns);
+            }
+        }
+        out.sort();
+        Ok(out)
+    }
+
+    /// The namespace as of its current tip, with its (cached) index.
+    pub fn snapshot(&self, ns: &Namespace) -> Result<Snapshot> {
+        let tip = self.tip(ns)?;
+        self.snapshot_at(ns, tip)
+    }
+
+    /// The namespace as of `tip`.
+    pub fn snapshot_at(&self, ns: &Namespace, tip: Option<Tip>) -> Result<Snapshot> {
+        let index = match tip {
+            Some(t) => cache::load(self, ns, t.tree)?,
+            None => Arc::new(Index::empty(ObjectId::empty_tree(self.repo.object_hash()))),
+        };
+        Ok(Snapshot { namespace: ns.clone(), tip, index })
+    }
+
+    /// Reads and parses the issue blob `blob` found at `path`.
+    pub fn read_issue(&self, ns: &Namespace, path: &str, blob: ObjectId) -> Result<Issue> {
+        let mut buf = Vec::new();
+        let data = tree::read_object(&self.repo, &blob, gix::objs::Kind::Blob, &mut buf)?;
+        parse_blob(ns, path, blob, data)
+    }
+
+    /// The issue `id` as stored in `tip`'s tree, if present.
+    pub fn issue_at(&self, ns: &Namespace, tip: &Tip, id: &str) -> Result<Option<Issue>> {
+        let path = model::id::blob_path(id);
+        match tree::lookup(&self.repo, &tip.tree, &path)? {
+            Some(blob) => self.read_issue(ns, &path, blob).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Parses an issue blob, checking that it is the issue its path names.
+pub fn parse_blob(ns: &Namespace, path: &str, blob: ObjectId, data: &[u8]) -> Result<Issue> {
+    let invalid = |source| Error::InvalidBlob { namespace: ns.to_string(), path: path.to_string(), blob, source };
+    let issue = model::codec::from_slice(data).map_err(invalid)?;
+    if model::id::blob_path(&issue.id) != path {
+        return Err(invalid(DecodeError::Invalid(FieldError::Other {
+            field: "id",
+            reason: format!("the blob says {} but its path names another issue", issue.id),
+        })));
+    }
+    Ok(issue)
+}
+
+impl Snapshot {
+    /// Resolves a typed ID (exact, hash, or unique prefix) in this namespace.
+    pub fn resolve(&self, input: &str) -> Result<String> {
+        if self.index.find(input).is_some() {
+            return Ok(input.to_string());
+        }
+        match model::id::resolve(input, self.index.ids()) {
+            model::id::Resolution::Found(id) => Ok(id),
+            model::id::Resolution::NotFound => Err(Error::NotFound { id: input.to_string(), namespace: self.namespace.to_string() }),
+            model::id::Resolution::Ambiguous(candidates) => Err(Error::Ambiguous { input: input.to_string(), candidates }),
+        }
+    }
+
+    /// Reads the full issue at row `row` of the index.
+    pub fn issue(&self, store: &Store, row: usize) -> Result<Issue> {
+        let id = self.index.id(row);
+        store.read_issue(&self.namespace, &model::id::blob_path(id), self.index.blob(row))
+    }
+}
+
+fn read_settings(repo: &gix::Repository) -> Settings {
+    let cfg = repo.config_snapshot();
+    let list = |key: &str| -> Vec<String> {
+        cfg.strings(key)
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|v| v.to_string().split(',').map(|s| s.trim().to_string()).collect::<Vec<_>>())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    Settings {
+        prefix: cfg.string("beads.prefix").map(|s| s.to_string()).filter(|s| !s.is_empty()),
+        canonical: cfg.string("beads.canonical").map(|s| s.to_string()).filter(|s| !s.is_empty()),
+        custom_statuses: list("beads.customStatus"),
+        custom_types: list("beads.customType"),
+    }
+}
+
+/// A prefix from the repository's directory name: lowercase letters and
+/// digits, at most 8 characters (`git-beads` -> `gitbeads`), `bd` if nothing is left.
+pub fn default_prefix(repo: &gix::Repository) -> String {
+    let dir = repo.workdir().unwrap_or_else(|| repo.common_dir());
+    let name = dir.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_default();
+    let name = name.strip_suffix(".git").unwrap_or(&name);
+    sanitize_prefix(name).unwrap_or_else(|| "bd".into())
+}
+
+/// Lowercases and strips `s` to a valid prefix, if anything is left.
+pub fn sanitize_prefix(s: &str) -> Option<String> {
+    let p: String = s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).take(8).collect();
+    if p.is_empty() || !p.as_bytes()[0].is_ascii_alphanumeric() { None } else { Some(p) }
+}
+
+/// Checks a user-given prefix: letters, digits, `_`, and inner `-`.
+pub fn validate_prefix(p: &str) -> Result<()> {
+    let ok = !p.is_empty()
+        && p.len() <= 32
+        && p.as_bytes()[0].is_ascii_alphanumeric()
+        && !p.ends_with('-')
+        && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok { Ok(()) } else { Err(Error::Invalid(format!("invalid prefix {p:?}: use letters, digits, '_' and inner '-'"))) }
+}

@@ -1,0 +1,240 @@
+//! Reading namespace trees: the root `format` blob, the fan-out of issue
+//! blobs under `issues/`, path lookups, and the difference between two trees.
+//!
+//! The diff is written for this layout rather than taken from gix's general
+//! tree diff (which needs the `blob-diff` feature and its attribute stack):
+//! it walks two sorted entry lists side by side and descends only into
+//! subtrees whose ids differ, so a one-issue change costs four tree reads
+//! whatever the namespace size.
+
+use super::Error;
+use crate::model::id;
+use gix::ObjectId;
+use gix::objs::{Find, TreeRefIter};
+
+/// The name of the root blob holding the namespace format version.
+pub const FORMAT_FILE: &str = "format";
+/// The directory holding the fan-out of issue blobs.
+pub const ISSUES_DIR: &str = "issues";
+/// The namespace layout version this build reads and writes.
+pub const LAYOUT_VERSION: u64 = 1;
+
+/// The content of the `format` blob this build writes.
+pub fn format_blob() -> Vec<u8> {
+    format!("{{\"format_version\": {LAYOUT_VERSION}}}\n").into_bytes()
+}
+
+/// One entry of a tree, owned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub oid: ObjectId,
+    pub is_tree: bool,
+}
+
+/// Reads object `id` into `buf` and checks its kind.
+pub fn read_object<'b>(repo: &gix::Repository, id: &gix::oid, kind: gix::objs::Kind, buf: &'b mut Vec<u8>) -> Result<&'b [u8], Error> {
+    if kind == gix::objs::Kind::Tree && id == ObjectId::empty_tree(id.kind()) {
+        buf.clear();
+        return Ok(&buf[..]);
+    }
+    let data = repo
+        .objects
+        .try_find(id, buf)
+        .map_err(|e| Error::git(format!("could not read object {id}"), e))?
+        .ok_or_else(|| Error::MissingObject { oid: id.to_owned() })?;
+    if data.kind != kind {
+        return Err(Error::WrongObjectKind { oid: id.to_owned(), expected: kind.to_string(), found: data.kind.to_string() });
+    }
+    Ok(data.data)
+}
+
+/// The entries of tree `id`, in git's order.
+pub fn entries(repo: &gix::Repository, id: &gix::oid, buf: &mut Vec<u8>) -> Result<Vec<Entry>, Error> {
+    let data = read_object(repo, id, gix::objs::Kind::Tree, buf)?;
+    let mut out = Vec::new();
+    for e in TreeRefIter::from_bytes(data, id.kind()) {
+        let e = e.map_err(|e| Error::git(format!("could not decode tree {id}"), e))?;
+        out.push(Entry { name: e.filename.to_string(), oid: e.oid.to_owned(), is_tree: e.mode.is_tree() });
+    }
+    Ok(out)
+}
+
+/// Checks the root `format` blob of `root` (absent means an empty, new tree).
+pub fn check_format(repo: &gix::Repository, namespace: &str, root: &[Entry]) -> Result<(), Error> {
+    let Some(f) = root.iter().find(|e| e.name == FORMAT_FILE) else {
+        return Ok(());
+    };
+    let mut buf = Vec::new();
+    let data = read_object(repo, &f.oid, gix::objs::Kind::Blob, &mut buf)?;
+    let found = serde_json::from_slice::<serde_json::Value>(data)
+        .ok()
+        .and_then(|v| v.get("format_version").cloned())
+        .unwrap_or(serde_json::Value::Null);
+    if found.as_u64() == Some(LAYOUT_VERSION) {
+        Ok(())
+    } else {
+        Err(Error::UnknownFormat {
+            namespace: namespace.to_string(),
+            found: if found.is_null() { String::from_utf8_lossy(data).trim().chars().take(60).collect() } else { found.to_string() },
+        })
+    }
+}
+
+/// An issue blob found in a tree.
+#[derive(Clone, Debug)]
+pub struct IssueEntry {
+    pub id: String,
+    pub blob: ObjectId,
+    pub path: String,
+}
+
+/// Everything under `issues/` in `root`: the issue blobs, and the entries
+/// that do not belong there (as invalid entries).
+pub fn list_issues(
+    repo: &gix::Repository,
+    namespace: &str,
+    root: &gix::oid,
+) -> Result<(Vec<IssueEntry>, Vec<super::index::InvalidEntry>), Error> {
+    let mut buf = Vec::new();
+    let top = entries(repo, root, &mut buf)?;
+    check_format(repo, namespace, &top)?;
+    let mut issues = Vec::new();
+    let mut invalid = Vec::new();
+    let Some(dir) = top.iter().find(|e| e.name == ISSUES_DIR && e.is_tree) else {
+        return Ok((issues, invalid));
+    };
+    for a in entries(repo, &dir.oid, &mut buf)? {
+        if !a.is_tree {
+            invalid.push(stray(format!("{ISSUES_DIR}/{}", a.name), &a));
+            continue;
+        }
+        for b in entries(repo, &a.oid, &mut buf)? {
+            if !b.is_tree {
+                invalid.push(stray(format!("{ISSUES_DIR}/{}/{}", a.name, b.name), &b));
+                continue;
+            }
+            for leaf in entries(repo, &b.oid, &mut buf)? {
+                let path = format!("{ISSUES_DIR}/{}/{}/{}", a.name, b.name, leaf.name);
+                match (leaf.is_tree, id::id_from_path(&path)) {
+                    (false, Some(found)) if id::blob_path(found) == path => {
+                        issues.push(IssueEntry { id: found.to_string(), blob: leaf.oid, path })
+                    }
+                    _ => invalid.push(stray(path, &leaf)),
+                }
+            }
+        }
+    }
+    Ok((issues, invalid))
+}
+
+fn stray(path: String, e: &Entry) -> super::index::InvalidEntry {
+    super::index::InvalidEntry {
+        path,
+        blob: if e.is_tree { String::new() } else { e.oid.to_string() },
+        error: "not an issue blob in the namespace layout (expected issues/<a>/<b>/<id>.json)".into(),
+    }
+}
+
+/// The blob at `path` in tree `root`, if there is one.
+pub fn lookup(repo: &gix::Repository, root: &gix::oid, path: &str) -> Result<Option<ObjectId>, Error> {
+    let mut buf = Vec::new();
+    let mut current = root.to_owned();
+    let mut parts = path.split('/').peekable();
+    while let Some(part) = parts.next() {
+        let data = read_object(repo, &current, gix::objs::Kind::Tree, &mut buf)?;
+        let mut next = None;
+        for e in TreeRefIter::from_bytes(data, current.kind()) {
+            let e = e.map_err(|e| Error::git(format!("could not decode tree {current}"), e))?;
+            if e.filename == part.as_bytes() {
+                let last = parts.peek().is_none();
+                if last == e.mode.is_tree() {
+                    return Ok(None);
+                }
+                next = Some(e.oid.to_owned());
+                break;
+            }
+        }
+        match next {
+            Some(oid) if parts.peek().is_none() => return Ok(Some(oid)),
+            Some(oid) => current = oid,
+            None => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+/// A blob that differs between two trees.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlobChange {
+    pub path: String,
+    pub old: Option<ObjectId>,
+    pub new: Option<ObjectId>,
+}
+
+/// Every blob path whose content differs between `old` and `new`.
+pub fn diff(repo: &gix::Repository, old: &gix::oid, new: &gix::oid) -> Result<Vec<BlobChange>, Error> {
+    let mut out = Vec::new();
+    let mut buf = Vec::new();
+    diff_into(repo, Some(old.to_owned()), Some(new.to_owned()), "", &mut out, &mut buf)?;
+    Ok(out)
+}
+
+fn diff_into(
+    repo: &gix::Repository,
+    old: Option<ObjectId>,
+    new: Option<ObjectId>,
+    prefix: &str,
+    out: &mut Vec<BlobChange>,
+    buf: &mut Vec<u8>,
+) -> Result<(), Error> {
+    let a = match old {
+        Some(t) => entries(repo, &t, buf)?,
+        None => Vec::new(),
+    };
+    let b = match new {
+        Some(t) => entries(repo, &t, buf)?,
+        None => Vec::new(),
+    };
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let ord = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => x.name.cmp(&y.name),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, _) => std::cmp::Ordering::Greater,
+        };
+        let (x, y) = match ord {
+            std::cmp::Ordering::Less => {
+                i += 1;
+                (a.get(i - 1), None)
+            }
+            std::cmp::Ordering::Greater => {
+                j += 1;
+                (None, b.get(j - 1))
+            }
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+                (a.get(i - 1), b.get(j - 1))
+            }
+        };
+        if let (Some(x), Some(y)) = (x, y) {
+            if x.oid == y.oid && x.is_tree == y.is_tree {
+                continue;
+            }
+        }
+        let name = x.or(y).map(|e| e.name.as_str()).unwrap_or_default();
+        let path = if prefix.is_empty() { name.to_string() } else { format!("{prefix}/{name}") };
+        let old_tree = x.filter(|e| e.is_tree).map(|e| e.oid);
+        let new_tree = y.filter(|e| e.is_tree).map(|e| e.oid);
+        let old_blob = x.filter(|e| !e.is_tree).map(|e| e.oid);
+        let new_blob = y.filter(|e| !e.is_tree).map(|e| e.oid);
+        if old_tree.is_some() || new_tree.is_some() {
+            diff_into(repo, old_tree, new_tree, &path, out, buf)?;
+        }
+        if old_blob.is_some() || new_blob.is_some() {
+            out.push(BlobChange { path, old: old_blob, new: new_blob });
+        }
+    }
+    Ok(())
+}

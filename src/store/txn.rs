@@ -1,0 +1,343 @@
+//! Writing a namespace: an operation runs against a transaction over the
+//! current tip, its changes become blobs, trees and one commit, and the ref
+//! moves only if it still points at that tip (compare-and-swap). When another
+//! writer won the race, the *operation* runs again on the new tip, so
+//! concurrent writers never lose each other's work and need no lock file.
+//! Objects are written before the ref moves: a crash leaves at most
+//! unreachable objects, never a broken ref.
+
+use super::index::Index;
+use super::{Actor, Error, Namespace, Result, Store, Tip, tree};
+use crate::model::{self, Issue, Timestamp, codec, id};
+use gix::ObjectId;
+use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit, RefLog};
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Attempts before a write gives up on a ref that keeps moving.
+pub const MAX_ATTEMPTS: u32 = 100;
+
+/// The changes an operation staged, and how to describe them.
+pub struct Txn<'s> {
+    store: &'s Store,
+    ns: Namespace,
+    base: Option<Tip>,
+    index: OnceCell<Arc<Index>>,
+    staged: BTreeMap<String, Option<Issue>>,
+    op: String,
+    summary: Option<String>,
+    trailers: Vec<(String, String)>,
+    now: Timestamp,
+    actor: Actor,
+}
+
+/// What a successful write produced.
+#[derive(Debug)]
+pub struct Committed<T> {
+    /// What the operation returned (from its last, winning run).
+    pub value: T,
+    /// The new commit, or `None` when nothing changed.
+    pub commit: Option<ObjectId>,
+    /// How many times the operation ran (1 when no other writer interfered).
+    pub attempts: u32,
+}
+
+impl<'s> Txn<'s> {
+    fn new(store: &'s Store, ns: &Namespace, base: Option<Tip>, actor: &Actor, now: Timestamp) -> Self {
+        Txn {
+            store,
+            ns: ns.clone(),
+            base,
+            index: OnceCell::new(),
+            staged: BTreeMap::new(),
+            op: "update".into(),
+            summary: None,
+            trailers: Vec::new(),
+            now,
+            actor: actor.clone(),
+        }
+    }
+
+    /// The store being written.
+    pub fn store(&self) -> &'s Store {
+        self.store
+    }
+
+    /// The namespace being written.
+    pub fn namespace(&self) -> &Namespace {
+        &self.ns
+    }
+
+    /// The tip this run of the operation started from.
+    pub fn base(&self) -> Option<Tip> {
+        self.base
+    }
+
+    /// The time this write is stamped with.
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    /// Who is writing.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// Names the operation (`create`, `close`, ...) for the commit message.
+    pub fn set_op(&mut self, op: &str) {
+        self.op = op.to_string();
+    }
+
+    /// Overrides the commit summary line.
+    pub fn set_summary(&mut self, summary: impl Into<String>) {
+        self.summary = Some(summary.into());
+    }
+
+    /// Adds a trailer to the commit message.
+    pub fn add_trailer(&mut self, key: &str, value: impl Into<String>) {
+        self.trailers.push((key.to_string(), value.into()));
+    }
+
+    /// The index of the base tree (loaded on first use).
+    pub fn index(&self) -> Result<&Index> {
+        if let Some(i) = self.index.get() {
+            return Ok(i);
+        }
+        let snap = self.store.snapshot_at(&self.ns, self.base)?;
+        Ok(self.index.get_or_init(|| snap.index))
+    }
+
+    /// Roughly how many issues the namespace holds, without building an index.
+    pub fn approx_len(&self) -> Result<usize> {
+        if let Some(i) = self.index.get() {
+            return Ok(i.len());
+        }
+        if let Some(n) = super::cache::approx_len(self.store, &self.ns) {
+            return Ok(n);
+        }
+        Ok(self.index()?.len())
+    }
+
+    /// The issue `id` as this transaction sees it (staged changes first).
+    pub fn get(&self, id: &str) -> Result<Option<Issue>> {
+        if let Some(staged) = self.staged.get(id) {
+            return Ok(staged.clone());
+        }
+        if id::validate_id(id).is_err() {
+            return Ok(None);
+        }
+        match &self.base {
+            Some(tip) => self.store.issue_at(&self.ns, tip, id),
+            None => Ok(None),
+        }
+    }
+
+    /// The issue `id`, or a not-found error.
+    pub fn require(&self, id: &str) -> Result<Issue> {
+        self.get(id)?.ok_or_else(|| Error::NotFound { id: id.to_string(), namespace: self.ns.to_string() })
+    }
+
+    /// Whether `id` names an issue (staged or stored).
+    pub fn exists(&self, id: &str) -> Result<bool> {
+        if let Some(staged) = self.staged.get(id) {
+            return Ok(staged.is_some());
+        }
+        match (&self.base, id::validate_id(id)) {
+            (Some(tip), Ok(())) => Ok(tree::lookup(self.store.repo(), &tip.tree, &id::blob_path(id))?.is_some()),
+            _ => Ok(false),
+        }
+    }
+
+    /// Resolves a typed ID: exact first (no index needed), then by unique prefix.
+    pub fn resolve(&self, input: &str) -> Result<String> {
+        let input = input.trim();
+        if self.exists(input)? {
+            return Ok(input.to_string());
+        }
+        let index = self.index()?;
+        let staged_new = self.staged.iter().filter(|(_, v)| v.is_some()).map(|(k, _)| k.as_str());
+        let deleted = |id: &str| matches!(self.staged.get(id), Some(None));
+        let candidates = index.ids().filter(|id| !deleted(id)).chain(staged_new);
+        match id::resolve(input, candidates) {
+            id::Resolution::Found(id) => Ok(id),
+            id::Resolution::NotFound => Err(Error::NotFound { id: input.to_string(), namespace: self.ns.to_string() }),
+            id::Resolution::Ambiguous(candidates) => Err(Error::Ambiguous { input: input.to_string(), candidates }),
+        }
+    }
+
+    /// Stages `issue` to be written (validated and normalized).
+    pub fn put(&mut self, mut issue: Issue) -> Result<()> {
+        issue.normalize();
+        id::validate_id(&issue.id)?;
+        issue.validate().map_err(|e| Error::Invalid(format!("issue {}: {e}", issue.id)))?;
+        self.staged.insert(issue.id.clone(), Some(issue));
+        Ok(())
+    }
+
+    /// Stages the removal of `id`.
+    pub fn delete(&mut self, id: &str) {
+        self.staged.insert(id.to_string(), None);
+    }
+
+    /// IDs staged so far (written or deleted).
+    pub fn staged_ids(&self) -> impl Iterator<Item = &str> {
+        self.staged.keys().map(String::as_str)
+    }
+
+    /// Writes blobs, trees and the commit; returns `None` when the tree is unchanged.
+    fn write(&self) -> Result<Option<(ObjectId, String)>> {
+        if self.staged.is_empty() {
+            return Ok(None);
+        }
+        let repo = self.store.repo();
+        let base_tree = self.base.map(|t| t.tree).unwrap_or_else(|| ObjectId::empty_tree(repo.object_hash()));
+        let mut editor = repo.edit_tree(base_tree).map_err(|e| Error::git("could not start a tree edit", e))?;
+        if self.base.is_none() || tree::lookup(repo, &base_tree, tree::FORMAT_FILE)?.is_none() {
+            let f = repo.write_blob(tree::format_blob()).map_err(|e| Error::git("could not write the format blob", e))?;
+            editor
+                .upsert(tree::FORMAT_FILE, gix::objs::tree::EntryKind::Blob, f.detach())
+                .map_err(|e| Error::git("could not edit the tree", e))?;
+        }
+        let mut changed = Vec::new();
+        for (id, issue) in &self.staged {
+            let path = id::blob_path(id);
+            match issue {
+                Some(issue) => {
+                    let blob =
+                        repo.write_blob(codec::to_blob(issue)).map_err(|e| Error::git(format!("could not write the blob of {id}"), e))?;
+                    editor
+                        .upsert(path.as_str(), gix::objs::tree::EntryKind::Blob, blob.detach())
+                        .map_err(|e| Error::git("could not edit the tree", e))?;
+                    changed.push((id.as_str(), Some(issue.title.as_str())));
+                }
+                None => {
+                    editor.remove(path.as_str()).map_err(|e| Error::git("could not edit the tree", e))?;
+                    changed.push((id.as_str(), None));
+                }
+            }
+        }
+        let new_tree = editor.write().map_err(|e| Error::git("could not write the tree", e))?.detach();
+        if self.base.is_some_and(|b| b.tree == new_tree) {
+            return Ok(None);
+        }
+        let message = self.message(&changed);
+        let (author, committer) = signatures(self.store, &self.actor);
+        let commit = gix::objs::Commit {
+            tree: new_tree,
+            parents: self.base.map(|b| b.commit).into_iter().collect(),
+            author,
+            committer,
+            encoding: None,
+            message: message.clone().into(),
+            extra_headers: Vec::new(),
+        };
+        let id = repo.write_object(&commit).map_err(|e| Error::git("could not write the commit", e))?.detach();
+        Ok(Some((id, message)))
+    }
+
+    fn message(&self, changed: &[(&str, Option<&str>)]) -> String {
+        let summary = self.summary.clone().unwrap_or_else(|| match changed {
+            [(id, Some(title))] => format!("{} {id}: {title}", self.op),
+            [(id, None)] => format!("{} {id}", self.op),
+            many => {
+                let ids: Vec<&str> = many.iter().take(5).map(|(id, _)| *id).collect();
+                let more = if many.len() > 5 { ", ..." } else { "" };
+                format!("{} {} issues: {}{more}", self.op, many.len(), ids.join(", "))
+            }
+        });
+        let mut msg = one_line(&summary, 100);
+        msg.push_str("\n\n");
+        msg.push_str(&format!("Beads-Op: {}\n", self.op));
+        if changed.len() <= 50 {
+            for (id, _) in changed {
+                msg.push_str(&format!("Beads-Issue: {id}\n"));
+            }
+        } else {
+            msg.push_str(&format!("Beads-Issues: {}\n", changed.len()));
+        }
+        for (k, v) in &self.trailers {
+            msg.push_str(&format!("{k}: {}\n", one_line(v, 200)));
+        }
+        msg
+    }
+}
+
+/// `s` without control characters, on one line, at most `max` characters.
+pub fn one_line(s: &str, max: usize) -> String {
+    let cleaned: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cleaned.chars().count() > max {
+        let mut t: String = cleaned.chars().take(max.saturating_sub(3)).collect();
+        t.push_str("...");
+        t
+    } else {
+        cleaned
+    }
+}
+
+fn signatures(store: &Store, actor: &Actor) -> (gix::actor::Signature, gix::actor::Signature) {
+    let repo = store.repo();
+    let now = gix::date::Time::now_local_or_utc();
+    let author_time = repo.author().and_then(|r| r.ok()).and_then(|s| s.time().ok()).unwrap_or(now);
+    let author = gix::actor::Signature { name: actor.name.as_str().into(), email: actor.email.as_str().into(), time: author_time };
+    let committer = match repo.committer().and_then(|r| r.ok()) {
+        Some(c) => gix::actor::Signature { name: c.name.to_owned(), email: c.email.to_owned(), time: c.time().unwrap_or(author_time) },
+        None => author.clone(),
+    };
+    (author, committer)
+}
+
+impl Store {
+    /// Runs `op` against namespace `ns` and commits what it staged with a
+    /// compare-and-swap on the ref, re-running `op` on the new tip whenever
+    /// another writer moved the ref first (bounded, with jittered backoff).
+    pub fn mutate<T>(&self, ns: &Namespace, actor: &Actor, mut op: impl FnMut(&mut Txn<'_>) -> Result<T>) -> Result<Committed<T>> {
+        let mut rng = fastrand::Rng::new();
+        let mut last_error = String::new();
+        for attempt in 1..=MAX_ATTEMPTS {
+            let base = self.tip(ns)?;
+            let mut txn = Txn::new(self, ns, base, actor, model::time::now());
+            let value = op(&mut txn)?;
+            let Some((commit, message)) = txn.write()? else {
+                return Ok(Committed { value, commit: None, attempts: attempt });
+            };
+            match self.compare_and_swap(ns, base.map(|b| b.commit), commit, &message) {
+                Ok(()) => return Ok(Committed { value, commit: Some(commit), attempts: attempt }),
+                Err(e) => {
+                    last_error = super::cache::error_chain(&e);
+                    let backoff = rng.u64(0..=(1u64 << attempt.min(6)));
+                    std::thread::sleep(std::time::Duration::from_millis(backoff));
+                }
+            }
+        }
+        Err(Error::Contended { ns: ns.to_string(), attempts: MAX_ATTEMPTS, last_error })
+    }
+
+    /// Moves `ns` from `expected` (`None`: must not exist) to `new`, failing
+    /// if it points anywhere else.
+    pub fn compare_and_swap(&self, ns: &Namespace, expected: Option<ObjectId>, new: ObjectId, message: &str) -> Result<()> {
+        let name: gix::refs::FullName = ns.refname().try_into().map_err(|e| Error::git(format!("bad ref name {ns}"), e))?;
+        let edit = RefEdit {
+            change: Change::Update {
+                log: LogChange {
+                    mode: RefLog::AndReference,
+                    force_create_reflog: false,
+                    message: format!("git-beads: {}", message.lines().next().unwrap_or("")).into(),
+                },
+                expected: match expected {
+                    Some(old) => PreviousValue::MustExistAndMatch(gix::refs::Target::Object(old)),
+                    None => PreviousValue::MustNotExist,
+                },
+                new: gix::refs::Target::Object(new),
+            },
+            name,
+            deref: false,
+        };
+        let (_, committer) = signatures(self, &self.actor(None));
+        self.repo()
+            .edit_references_as(Some(edit), Some(committer.to_ref(&mut gix::date::parse::TimeBuf::default())))
+            .map_err(|e| Error::git(format!("could not move {ns}"), e))?;
+        Ok(())
+    }
+}
