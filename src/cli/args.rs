@@ -1,0 +1,111 @@
+//! Arguments shared by several commands, and turning their text into model values.
+
+use super::Ctx;
+use git_beads::model::{self, IssueType, Priority, Status, Timestamp};
+use git_beads::query::Filter;
+
+/// Filters shared by the view commands (beads' flag names).
+#[derive(clap::Args, Debug, Default, Clone)]
+pub struct FilterArgs {
+    /// Only these statuses (repeatable, or comma-separated).
+    #[arg(short = 's', long, value_name = "STATUS", value_delimiter = ',')]
+    pub status: Vec<String>,
+    /// Only these priorities, 0-4 or P0-P4 (repeatable, or comma-separated).
+    #[arg(short = 'p', long, value_name = "N", value_delimiter = ',')]
+    pub priority: Vec<String>,
+    /// Only these issue types (repeatable, or comma-separated).
+    #[arg(short = 't', long = "type", value_name = "TYPE", value_delimiter = ',')]
+    pub issue_type: Vec<String>,
+    /// Only issues assigned to NAME.
+    #[arg(short = 'a', long, value_name = "NAME")]
+    pub assignee: Option<String>,
+    /// Only issues assigned to nobody.
+    #[arg(long)]
+    pub unassigned: bool,
+    /// Only issues with every one of these labels (repeatable, or comma-separated).
+    #[arg(short = 'l', long, value_name = "LABEL", value_delimiter = ',')]
+    pub label: Vec<String>,
+    /// Only issues with at least one of these labels.
+    #[arg(long, value_name = "LABEL", value_delimiter = ',')]
+    pub label_any: Vec<String>,
+    /// Only issues whose title contains TEXT (case-insensitive).
+    #[arg(long, value_name = "TEXT")]
+    pub title_contains: Option<String>,
+}
+
+impl FilterArgs {
+    /// The filter these flags describe, validated.
+    pub fn to_filter(&self, ctx: &Ctx, all: bool) -> anyhow::Result<Filter> {
+        let s = ctx.store.settings();
+        let statuses = self
+            .status
+            .iter()
+            .filter(|x| !x.trim().is_empty())
+            .map(|x| Status::parse_user(x, &s.custom_statuses).map(|v| v.as_str().to_string()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let types = self
+            .issue_type
+            .iter()
+            .filter(|x| !x.trim().is_empty())
+            .map(|x| IssueType::parse_user(x, &s.custom_types).map(|v| v.as_str().to_string()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let priorities = self.priority.iter().map(|p| Priority::parse(p).map(Priority::get)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Filter {
+            statuses,
+            all,
+            priorities,
+            types,
+            assignee: self.assignee.clone(),
+            unassigned: self.unassigned,
+            labels_all: self.label.clone(),
+            labels_any: self.label_any.clone(),
+            title_contains: self.title_contains.clone(),
+        })
+    }
+}
+
+/// Parses `--priority`.
+pub fn priority(s: &str) -> anyhow::Result<Priority> {
+    Ok(Priority::parse(s)?)
+}
+
+/// Parses `--status` against built-ins and `beads.customStatus`.
+pub fn status(ctx: &Ctx, s: &str) -> anyhow::Result<Status> {
+    Ok(Status::parse_user(s, &ctx.store.settings().custom_statuses)?)
+}
+
+/// Parses `--type` against built-ins and `beads.customType`.
+pub fn issue_type(ctx: &Ctx, s: &str) -> anyhow::Result<IssueType> {
+    Ok(IssueType::parse_user(s, &ctx.store.settings().custom_types)?)
+}
+
+/// Parses a typed date (`--due`, `--defer`, `--until`).
+pub fn when(s: &str) -> anyhow::Result<Timestamp> {
+    Ok(model::time::parse_when(s, model::time::now())?)
+}
+
+/// Splits comma lists and checks each label.
+pub fn labels(values: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut out = Vec::new();
+    for v in values {
+        for l in v.split(',').map(str::trim).filter(|l| !l.is_empty()) {
+            model::issue::validate_label(l)?;
+            out.push(l.to_string());
+        }
+    }
+    Ok(out)
+}
+
+/// Reads text from `-f FILE` (`-` for stdin) when given.
+pub fn text_from(file: Option<&std::path::Path>) -> anyhow::Result<Option<String>> {
+    use anyhow::Context;
+    use std::io::Read;
+    let Some(path) = file else { return Ok(None) };
+    let mut s = String::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut s).context("could not read standard input")?;
+    } else {
+        s = std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
+    }
+    Ok(Some(s))
+}

@@ -1,0 +1,81 @@
+//! `comments`: add a comment, or list an issue's comments.
+
+use super::args;
+use super::ui::clean;
+use super::{Ctx, UsageError, exit};
+use git_beads::model::Comment;
+use git_beads::ops;
+use serde_json::json;
+use std::path::PathBuf;
+
+#[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct CommentsArgs {
+    #[command(subcommand)]
+    pub command: Option<CommentsCommand>,
+    /// With no subcommand: list the comments of this issue.
+    pub issue: Option<String>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+pub enum CommentsCommand {
+    /// Add a comment: `comments add ID TEXT...` (or -f FILE).
+    Add {
+        issue: String,
+        /// The text (words are joined with spaces).
+        text: Vec<String>,
+        /// Read the text from FILE (`-` for stdin).
+        #[arg(short = 'f', long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Record NAME as the author instead of the actor.
+        #[arg(long, value_name = "NAME")]
+        author: Option<String>,
+    },
+    /// List the comments of an issue.
+    List { issue: String },
+}
+
+fn comment_json(issue: &str, c: &Comment) -> serde_json::Value {
+    json!({ "id": c.id, "issue_id": issue, "author": c.author, "text": c.text, "created_at": c.created_at })
+}
+
+pub fn run(ctx: &mut Ctx, a: CommentsArgs) -> anyhow::Result<u8> {
+    match (a.command, a.issue) {
+        (Some(CommentsCommand::Add { issue, text, file, author }), _) => {
+            let ns = ctx.write_namespace()?;
+            let body = match args::text_from(file.as_deref())? {
+                Some(t) => t,
+                None => text.join(" "),
+            };
+            let actor = ctx.actor();
+            let done = ops::comment(&ctx.store, &ns, &actor, &issue, &body, author.as_deref())?;
+            let (id, c) = &done.value;
+            if ctx.ui.json {
+                ctx.ui.json_value(&comment_json(id, c))?;
+            } else {
+                ctx.ui.status(&format!("comment {} added to {id}", c.id));
+            }
+        }
+        (Some(CommentsCommand::List { issue }), _) | (None, Some(issue)) => {
+            let view = ctx.view()?;
+            let u = view.universe();
+            let n = view.resolve(&u, &issue)?;
+            let i = view.issue(&ctx.store, &u, n)?;
+            if ctx.ui.json {
+                ctx.ui.json_value(&i.comments.iter().map(|c| comment_json(&i.id, c)).collect::<Vec<_>>())?;
+            } else {
+                for c in &i.comments {
+                    ctx.ui.line(&format!("[{}] {} ({}):", c.created_at.short(), clean(&c.author, true), c.id))?;
+                    for l in clean(&c.text, false).lines() {
+                        ctx.ui.line(&format!("  {l}"))?;
+                    }
+                }
+                if i.comments.is_empty() {
+                    ctx.ui.status(&format!("{} has no comments", i.id));
+                }
+            }
+        }
+        (None, None) => return Err(UsageError("give an issue ID, or `comments add ID TEXT`".into()).into()),
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,368 @@
+//! View commands: list, ready, blocked, search, stale, count, stats, and the
+//! short overview `git beads` prints with no command.
+
+use super::args::FilterArgs;
+use super::ui::{Style, clean, truncate};
+use super::{Ctx, UsageError, exit};
+use git_beads::graph::{Analysis, Blocker, Node, ReadySort, Universe};
+use git_beads::model;
+use git_beads::query::{self, GroupBy, ListSort};
+use git_beads::store::index::status_code;
+use std::fmt::Write as _;
+
+#[derive(clap::Args, Debug)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Include closed issues.
+    #[arg(long)]
+    pub all: bool,
+    /// Order: priority (default), created, updated, title, id, status.
+    #[arg(long, value_name = "FIELD", default_value = "priority")]
+    pub sort: String,
+    /// Reverse the order.
+    #[arg(short = 'r', long)]
+    pub reverse: bool,
+    /// At most N issues (0: no limit).
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReadyArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// At most N issues (0: no limit).
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// Order: hybrid (default), priority, oldest.
+    #[arg(long, value_name = "POLICY", default_value = "hybrid")]
+    pub sort: String,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BlockedArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// At most N issues (0: no limit).
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SearchArgs {
+    /// Text to find in IDs, titles and descriptions (case-insensitive).
+    #[arg(required = true, num_args = 1..)]
+    pub text: Vec<String>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Order: priority (default), created, updated, title, id, status.
+    #[arg(long, value_name = "FIELD", default_value = "priority")]
+    pub sort: String,
+    /// At most N issues (0: no limit).
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct StatsArgs {}
+
+#[derive(clap::Args, Debug)]
+pub struct CountArgs {
+    /// Group by status, priority, type, assignee or label.
+    #[arg(long, value_name = "FIELD")]
+    pub by: Option<String>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Include closed issues.
+    #[arg(long, alias = "include-closed")]
+    pub all: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct StaleArgs {
+    /// Not updated for at least N days.
+    #[arg(short = 'd', long, value_name = "N", default_value_t = 30)]
+    pub days: u32,
+    /// Statuses to consider (default: open, in_progress).
+    #[arg(short = 's', long, value_name = "STATUS", value_delimiter = ',')]
+    pub status: Vec<String>,
+    /// At most N issues (0: no limit).
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 50)]
+    pub limit: usize,
+}
+
+/// The JSON object of a row: the indexed beads JSON plus computed counts,
+/// plus `extra` fields (already rendered, each starting with a comma).
+pub fn row_json(u: &Universe<'_>, a: &Analysis, n: Node, extra: &str) -> String {
+    let (_, idx, r) = u.locate(n);
+    let open = idx.json_open(r);
+    let mut s = String::with_capacity(open.len() + 64 + extra.len());
+    s.push_str(open);
+    let _ = write!(s, ",\"dependency_count\":{},\"dependent_count\":{}{extra}}}", idx.dep_count(r), a.dependents[n.0]);
+    s
+}
+
+/// Human rows: `ID  P2  status  type  title  @assignee`, aligned.
+fn print_rows(ctx: &mut Ctx, u: &Universe<'_>, rows: &[(Node, String)]) -> anyhow::Result<()> {
+    let id_w = rows.iter().map(|(n, _)| u.id(*n).len()).max().unwrap_or(0);
+    let width = ctx.ui.width();
+    for (n, suffix) in rows {
+        let (_, idx, r) = u.locate(*n);
+        let status = idx.status(r);
+        let prio = format!("P{}", idx.priority(r));
+        let assignee = idx.assignee(r).map(|a| format!("  @{}", clean(a, true))).unwrap_or_default();
+        let head_len = id_w + 2 + 2 + 2 + 11 + 1 + 8 + 1;
+        let tail = format!("{assignee}{suffix}");
+        let title = clean(idx.title(r), true);
+        let title = match width {
+            Some(w) => truncate(&title, w.saturating_sub(head_len + tail.chars().count()).max(10)),
+            None => title,
+        };
+        let prio_styled = match idx.priority(r) {
+            0 => ctx.ui.paint(Style::Red, &prio),
+            1 => ctx.ui.paint(Style::Yellow, &prio),
+            _ => prio.clone(),
+        };
+        let status_styled = match idx.status_code(r) {
+            status_code::CLOSED | status_code::TOMBSTONE => ctx.ui.paint(Style::Dim, &format!("{status:<11}")),
+            status_code::IN_PROGRESS => ctx.ui.paint(Style::Green, &format!("{status:<11}")),
+            _ => format!("{status:<11}"),
+        };
+        let line = format!(
+            "{}  {}  {} {:<8} {}{}",
+            ctx.ui.paint(Style::Id, &format!("{:<id_w$}", u.id(*n))),
+            prio_styled,
+            status_styled,
+            clean(idx.issue_type(r), true),
+            title,
+            tail
+        );
+        ctx.ui.line(&line)?;
+    }
+    Ok(())
+}
+
+fn footer(ctx: &Ctx, shown: usize, total: usize, what: &str) {
+    if shown < total {
+        ctx.ui.status(&format!("{shown} of {total} {what} (use --limit 0 for all)"));
+    } else if total == 0 {
+        ctx.ui.status(&format!("no {what}"));
+    }
+}
+
+pub fn list(ctx: &mut Ctx, a: ListArgs) -> anyhow::Result<u8> {
+    let sort = ListSort::parse(&a.sort)
+        .ok_or_else(|| UsageError(format!("invalid --sort {:?}: expected priority, created, updated, title, id or status", a.sort)))?;
+    let filter = a.filter.to_filter(ctx, a.all)?;
+    let view = ctx.view()?;
+    let u = view.universe();
+    let (nodes, total) = query::list(&u, &filter, sort, a.reverse, a.limit);
+    emit_rows(ctx, &u, &nodes, total, "issues")
+}
+
+fn emit_rows(ctx: &mut Ctx, u: &Universe<'_>, nodes: &[Node], total: usize, what: &str) -> anyhow::Result<u8> {
+    if ctx.ui.json {
+        let an = u.analyze();
+        ctx.ui.json_array(nodes.iter().map(|&n| row_json(u, &an, n, "")))?;
+    } else {
+        let rows: Vec<(Node, String)> = nodes.iter().map(|&n| (n, String::new())).collect();
+        print_rows(ctx, u, &rows)?;
+        footer(ctx, nodes.len(), total, what);
+    }
+    Ok(exit::OK)
+}
+
+fn ready_sort(s: &str) -> anyhow::Result<ReadySort> {
+    Ok(match s.trim().to_ascii_lowercase().as_str() {
+        "hybrid" => ReadySort::Hybrid,
+        "priority" => ReadySort::Priority,
+        "oldest" => ReadySort::Oldest,
+        _ => return Err(UsageError(format!("invalid --sort {s:?}: expected hybrid, priority or oldest")).into()),
+    })
+}
+
+pub fn ready(ctx: &mut Ctx, a: ReadyArgs) -> anyhow::Result<u8> {
+    let sort = ready_sort(&a.sort)?;
+    let filter = a.filter.to_filter(ctx, false)?;
+    let view = ctx.view()?;
+    let u = view.universe();
+    let an = u.analyze();
+    let now = model::time::now().as_micros();
+    let (nodes, total) = query::ready(&u, &an, &filter, sort, now, a.limit);
+    if ctx.ui.json {
+        ctx.ui.json_array(nodes.iter().map(|&n| row_json(&u, &an, n, "")))?;
+    } else {
+        let rows: Vec<(Node, String)> = nodes.iter().map(|&n| (n, String::new())).collect();
+        print_rows(ctx, &u, &rows)?;
+        footer(ctx, nodes.len(), total, "ready issues");
+    }
+    Ok(exit::OK)
+}
+
+fn blockers_json(bs: &[Blocker]) -> String {
+    let ids: Vec<&str> = bs.iter().map(Blocker::id).collect();
+    format!(
+        ",\"blocked_by\":{},\"blocked_by_count\":{},\"blockers\":{}",
+        serde_json::to_string(&ids).expect("strings serialize"),
+        bs.len(),
+        serde_json::to_string(bs).expect("plain data serializes")
+    )
+}
+
+fn blockers_human(bs: &[Blocker]) -> String {
+    let parts: Vec<String> = bs
+        .iter()
+        .map(|b| match b {
+            Blocker::Dependency { id, status, .. } => format!("{id} ({status})"),
+            Blocker::Dangling { id, .. } => format!("{id} (missing)"),
+            Blocker::Parent { id } => format!("{id} (blocked parent)"),
+            Blocker::OpenChild { id, .. } => format!("{id} (open child)"),
+        })
+        .collect();
+    format!("  <- {}", clean(&parts.join(", "), true))
+}
+
+pub fn blocked(ctx: &mut Ctx, a: BlockedArgs) -> anyhow::Result<u8> {
+    let filter = a.filter.to_filter(ctx, false)?;
+    let view = ctx.view()?;
+    let u = view.universe();
+    let an = u.analyze();
+    let (rows, total) = query::blocked(&u, &an, &filter, a.limit);
+    if ctx.ui.json {
+        ctx.ui.json_array(rows.iter().map(|(n, bs)| row_json(&u, &an, *n, &blockers_json(bs))))?;
+    } else {
+        let rows: Vec<(Node, String)> = rows.iter().map(|(n, bs)| (*n, blockers_human(bs))).collect();
+        print_rows(ctx, &u, &rows)?;
+        footer(ctx, rows.len(), total, "blocked issues");
+    }
+    Ok(exit::OK)
+}
+
+pub fn search(ctx: &mut Ctx, a: SearchArgs) -> anyhow::Result<u8> {
+    let text = a.text.join(" ");
+    if text.trim().is_empty() {
+        return Err(UsageError("the search text is empty".into()).into());
+    }
+    let sort = ListSort::parse(&a.sort).ok_or_else(|| UsageError(format!("invalid --sort {:?}", a.sort)))?;
+    let filter = a.filter.to_filter(ctx, true)?;
+    let view = ctx.view()?;
+    let u = view.universe();
+    let (nodes, total) = query::search(&u, text.trim(), &filter, sort, a.limit);
+    emit_rows(ctx, &u, &nodes, total, "matching issues")
+}
+
+pub fn stale(ctx: &mut Ctx, a: StaleArgs) -> anyhow::Result<u8> {
+    let statuses = if a.status.is_empty() { vec!["open".to_string(), "in_progress".to_string()] } else { a.status.clone() };
+    let filter = FilterArgs { status: statuses, ..Default::default() }.to_filter(ctx, false)?;
+    let view = ctx.view()?;
+    let u = view.universe();
+    let now = model::time::now().as_micros();
+    let (nodes, total) = query::stale(&u, &filter, a.days, now, a.limit);
+    emit_rows(ctx, &u, &nodes, total, "stale issues")
+}
+
+pub fn count(ctx: &mut Ctx, a: CountArgs) -> anyhow::Result<u8> {
+    let filter = a.filter.to_filter(ctx, a.all)?;
+    let view = ctx.view()?;
+    let u = view.universe();
+    match &a.by {
+        None => {
+            let n = u.nodes().filter(|&n| filter.accepts(&u, n)).count();
+            if ctx.ui.json {
+                ctx.ui.json_value(&serde_json::json!({ "count": n }))?;
+            } else {
+                ctx.ui.line(&n.to_string())?;
+            }
+        }
+        Some(by) => {
+            let by = GroupBy::parse(by)
+                .ok_or_else(|| UsageError(format!("invalid --by {by:?}: expected status, priority, type, assignee or label")))?;
+            let (total, groups) = query::count_by(&u, &filter, by);
+            if ctx.ui.json {
+                ctx.ui.json_value(&serde_json::json!({ "total": total, "groups": groups }))?;
+            } else {
+                let w = groups.iter().map(|g| g.group.chars().count()).max().unwrap_or(0);
+                for g in &groups {
+                    ctx.ui.line(&format!("{:<w$}  {}", clean(&g.group, true), g.count))?;
+                }
+                ctx.ui.line(&format!("{:<w$}  {total}", "total"))?;
+            }
+        }
+    }
+    Ok(exit::OK)
+}
+
+pub fn stats(ctx: &mut Ctx, _a: StatsArgs) -> anyhow::Result<u8> {
+    let view = ctx.view()?;
+    let u = view.universe();
+    let an = u.analyze();
+    let now = model::time::now().as_micros();
+    let summary = query::summary(&u, &an, now);
+    let everything = git_beads::query::Filter { all: true, ..Default::default() };
+    let breakdowns: Vec<serde_json::Value> = [("status", GroupBy::Status), ("type", GroupBy::Type), ("priority", GroupBy::Priority)]
+        .into_iter()
+        .map(|(name, by)| serde_json::json!({ "dimension": name, "counts": query::count_by(&u, &everything, by).1 }))
+        .collect();
+    let invalid = view.invalid().len();
+    if ctx.ui.json {
+        ctx.ui.json_value(&serde_json::json!({ "summary": summary, "breakdowns": breakdowns, "invalid_blobs": invalid }))?;
+        return Ok(exit::OK);
+    }
+    let s = &summary;
+    let lines = [
+        ("Total", s.total_issues),
+        ("Open", s.open_issues),
+        ("In progress", s.in_progress_issues),
+        ("Blocked", s.blocked_issues),
+        ("Deferred", s.deferred_issues),
+        ("Closed", s.closed_issues),
+        ("Ready", s.ready_issues),
+        ("Epics ready to close", s.epics_eligible_for_closure),
+    ];
+    for (k, v) in lines {
+        ctx.ui.line(&format!("{k:<22}{v}"))?;
+    }
+    if let Some(h) = s.average_lead_time_hours {
+        ctx.ui.line(&format!("{:<22}{h:.1} h", "Average lead time"))?;
+    }
+    if invalid > 0 {
+        ctx.ui.line(&format!("{:<22}{invalid}", "Unreadable blobs"))?;
+    }
+    Ok(exit::OK)
+}
+
+/// `git beads` alone: where issues live and what is ready.
+pub fn overview(ctx: &mut Ctx) -> anyhow::Result<u8> {
+    let ns = ctx.store.canonical()?;
+    let initialized = ctx.store.is_initialized();
+    let view = ctx.view()?;
+    let u = view.universe();
+    let an = u.analyze();
+    let now = model::time::now().as_micros();
+    let s = query::summary(&u, &an, now);
+    if ctx.ui.json {
+        ctx.ui.json_value(&serde_json::json!({ "initialized": initialized, "namespace": ns.refname(), "summary": s }))?;
+        return Ok(exit::OK);
+    }
+    if !initialized {
+        ctx.ui.line("git-beads is not initialized here: run `git beads init`.")?;
+    }
+    ctx.ui.line(&format!(
+        "{}: {} open, {} in progress, {} ready, {} blocked, {} closed",
+        ns.refname(),
+        s.open_issues,
+        s.in_progress_issues,
+        s.ready_issues,
+        s.blocked_issues,
+        s.closed_issues
+    ))?;
+    let (nodes, total) = query::ready(&u, &an, &Default::default(), ReadySort::Hybrid, now, 5);
+    if !nodes.is_empty() {
+        ctx.ui.line(&format!("Ready ({total}):"))?;
+        let rows: Vec<(Node, String)> = nodes.iter().map(|&n| (n, String::new())).collect();
+        print_rows(ctx, &u, &rows)?;
+    }
+    ctx.ui.line("Run `git beads --help` for the commands.")?;
+    Ok(exit::OK)
+}

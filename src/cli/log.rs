@@ -1,0 +1,50 @@
+//! `log ID`: one issue's history, from the commits of its namespace.
+
+use super::ui::clean;
+use super::{Ctx, exit};
+use git_beads::store::history;
+
+#[derive(clap::Args, Debug)]
+pub struct LogArgs {
+    /// The issue (any unique prefix).
+    pub issue: String,
+    /// At most N entries (0: all).
+    #[arg(short = 'n', long, default_value_t = 0)]
+    pub limit: usize,
+}
+
+pub fn run(ctx: &mut Ctx, a: LogArgs) -> anyhow::Result<u8> {
+    let view = ctx.view()?;
+    let u = view.universe();
+    // A deleted issue is no longer in the view but still has a history.
+    let (ns, id) = match view.resolve(&u, &a.issue) {
+        Ok(n) => (view.locate(&u, n).snapshot.namespace.clone(), u.id(n).to_string()),
+        Err(e) => match view.snapshots.first() {
+            Some(s) if git_beads::model::id::validate_id(&a.issue).is_ok() => {
+                let entries = history::issue_log(&ctx.store, &s.namespace, &a.issue, a.limit)?;
+                if entries.is_empty() {
+                    return Err(e.into());
+                }
+                (s.namespace.clone(), a.issue.clone())
+            }
+            _ => return Err(e.into()),
+        },
+    };
+    let entries = history::issue_log(&ctx.store, &ns, &id, a.limit)?;
+    if ctx.ui.json {
+        ctx.ui.json_value(&entries)?;
+        return Ok(exit::OK);
+    }
+    for e in &entries {
+        let kind = match e.kind {
+            history::ChangeKind::Created => "created",
+            history::ChangeKind::Modified => "modified",
+            history::ChangeKind::Deleted => "deleted",
+        };
+        ctx.ui.line(&format!("{} {}  {kind:<8} {}  {}", &e.commit[..12], e.time, clean(&e.author, true), clean(&e.summary, true)))?;
+        if !e.fields.is_empty() && e.kind == history::ChangeKind::Modified {
+            ctx.ui.line(&format!("    fields: {}", e.fields.join(", ")))?;
+        }
+    }
+    Ok(exit::OK)
+}

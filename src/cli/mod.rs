@@ -1,0 +1,318 @@
+//! The command line: clap definitions, dispatch, and the mapping of errors
+//! to messages and exit codes. This is the only place that prints.
+
+mod args;
+mod comments;
+mod create;
+mod dep;
+mod init;
+mod io;
+mod label;
+mod list;
+mod log;
+mod mutate;
+mod show;
+pub mod ui;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use git_beads::store::{self, Actor, Namespace, Store};
+use git_beads::view::View;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use ui::{ColorChoice, Ui};
+
+/// Exit codes (documented in docs/cli.md).
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const ERROR: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const NOT_FOUND: u8 = 3;
+    pub const INVALID: u8 = 4;
+    pub const DEPENDENCY: u8 = 5;
+    pub const CONFLICT: u8 = 7;
+}
+
+/// git-beads: issues as git objects on refs/beads/*.
+///
+/// A dependency-aware issue tracker for coding agents and the people working
+/// with them. Issues live on refs/beads/*, never in the working tree; sync is
+/// git fetch/push; `ready` lists the work that can start now.
+#[derive(Parser, Debug)]
+#[command(name = "git-beads", bin_name = "git beads", version, max_term_width = 100)]
+pub struct Cli {
+    /// Print machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Run as if started in DIR (like git -C; may be repeated).
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub dir: Vec<PathBuf>,
+    /// Act as NAME (recorded as author, creator, claimant).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub actor: Option<String>,
+    /// When to color output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Print only data and errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Set up git-beads in this repository (idempotent).
+    Init(init::InitArgs),
+    /// Create an issue; prints its ID.
+    Create(create::CreateArgs),
+    /// Quick capture: create an issue from words, print its ID.
+    Q(create::QuickArgs),
+    /// Show issues with their dependencies, dependents and comments.
+    Show(show::ShowArgs),
+    /// List issues.
+    List(list::ListArgs),
+    /// Issues that can be worked on now.
+    Ready(list::ReadyArgs),
+    /// Issues that cannot start yet, with what blocks them.
+    Blocked(list::BlockedArgs),
+    /// Find issues by text in their ID, title or description.
+    Search(list::SearchArgs),
+    /// Counts by status, and the ready/blocked numbers.
+    Stats(list::StatsArgs),
+    /// Count issues, optionally grouped.
+    Count(list::CountArgs),
+    /// Issues nobody touched for a while.
+    Stale(list::StaleArgs),
+    /// Change fields of issues.
+    Update(mutate::UpdateArgs),
+    /// Close issues.
+    Close(mutate::CloseArgs),
+    /// Reopen closed issues.
+    Reopen(mutate::ReopenArgs),
+    /// Delete issues (previews unless --force).
+    Delete(mutate::DeleteArgs),
+    /// Put issues aside until a date.
+    Defer(mutate::DeferArgs),
+    /// Bring deferred issues back.
+    Undefer(mutate::UndeferArgs),
+    /// Manage dependencies.
+    #[command(subcommand)]
+    Dep(dep::DepCommand),
+    /// Manage labels.
+    #[command(subcommand)]
+    Label(label::LabelCommand),
+    /// Add or list comments.
+    #[command(alias = "comment")]
+    Comments(comments::CommentsArgs),
+    /// Write all issues as beads-compatible JSONL.
+    Export(io::ExportArgs),
+    /// Read issues from beads JSONL (bd or br exports) as one commit.
+    Import(io::ImportArgs),
+    /// The history of one issue, from the namespace's commits.
+    Log(log::LogArgs),
+}
+
+/// Everything a command needs.
+pub struct Ctx {
+    pub ui: Ui,
+    pub store: Store,
+    actor_flag: Option<String>,
+}
+
+impl Ctx {
+    /// The actor for this invocation.
+    pub fn actor(&self) -> Actor {
+        self.store.actor(self.actor_flag.as_deref())
+    }
+
+    /// The namespace writes go to.
+    pub fn write_namespace(&self) -> anyhow::Result<Namespace> {
+        if !self.store.is_initialized() {
+            return Err(store::Error::NotInitialized.into());
+        }
+        Ok(self.store.canonical()?)
+    }
+
+    /// The namespaces views read.
+    pub fn view(&self) -> anyhow::Result<View> {
+        let view = View::open(&self.store, &[self.store.canonical()?])?;
+        let invalid = view.invalid();
+        if !invalid.is_empty() {
+            for (ns, e) in invalid.iter().take(5) {
+                self.ui.warn(&format!("skipped {} in {ns} (blob {}): {}", e.path, if e.blob.is_empty() { "-" } else { &e.blob }, e.error));
+            }
+            if invalid.len() > 5 {
+                self.ui.warn(&format!("... and {} more unreadable entries", invalid.len() - 5));
+            }
+        }
+        Ok(view)
+    }
+}
+
+/// Parses the command line, runs it, and maps the outcome to an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    let ui = Ui::new(cli.json, cli.quiet, cli.color);
+    let (result, mut ui) = run(cli, ui);
+    let flushed = ui.flush();
+    match result.and_then(|code| flushed.map(|_| code).map_err(Into::into)) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(exit::OK),
+        Err(e) => {
+            report(&e, json);
+            ExitCode::from(exit_code(&e))
+        }
+    }
+}
+
+fn open(cli: &Cli) -> anyhow::Result<Store> {
+    let mut dir = std::env::current_dir().context("could not read the current directory")?;
+    for d in &cli.dir {
+        dir = dir.join(d);
+    }
+    if !cli.dir.is_empty() {
+        std::env::set_current_dir(&dir).with_context(|| format!("cannot change to {}", dir.display()))?;
+    }
+    Ok(Store::discover(&dir)?)
+}
+
+fn run(cli: Cli, ui: Ui) -> (anyhow::Result<u8>, Ui) {
+    let store = match open(&cli) {
+        Ok(s) => s,
+        Err(e) => return (Err(e), ui),
+    };
+    let mut ctx = Ctx { ui, store, actor_flag: cli.actor.clone() };
+    let outcome = dispatch(&mut ctx, cli.command);
+    (outcome, ctx.ui)
+}
+
+fn dispatch(ctx: &mut Ctx, command: Option<Command>) -> anyhow::Result<u8> {
+    let Some(command) = command else {
+        return list::overview(ctx);
+    };
+    match command {
+        Command::Init(a) => init::run(ctx, a),
+        Command::Create(a) => create::run(ctx, a),
+        Command::Q(a) => create::quick(ctx, a),
+        Command::Show(a) => show::run(ctx, a),
+        Command::List(a) => list::list(ctx, a),
+        Command::Ready(a) => list::ready(ctx, a),
+        Command::Blocked(a) => list::blocked(ctx, a),
+        Command::Search(a) => list::search(ctx, a),
+        Command::Stats(a) => list::stats(ctx, a),
+        Command::Count(a) => list::count(ctx, a),
+        Command::Stale(a) => list::stale(ctx, a),
+        Command::Update(a) => mutate::update(ctx, a),
+        Command::Close(a) => mutate::close(ctx, a),
+        Command::Reopen(a) => mutate::reopen(ctx, a),
+        Command::Delete(a) => mutate::delete(ctx, a),
+        Command::Defer(a) => mutate::defer(ctx, a),
+        Command::Undefer(a) => mutate::undefer(ctx, a),
+        Command::Dep(c) => dep::run(ctx, c),
+        Command::Label(c) => label::run(ctx, c),
+        Command::Comments(a) => comments::run(ctx, a),
+        Command::Export(a) => io::export(ctx, a),
+        Command::Import(a) => io::import(ctx, a),
+        Command::Log(a) => log::run(ctx, a),
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+fn store_error(e: &anyhow::Error) -> Option<&store::Error> {
+    e.chain().find_map(|c| c.downcast_ref::<store::Error>())
+}
+
+/// The exit code for an error (docs/cli.md lists them).
+pub fn exit_code(e: &anyhow::Error) -> u8 {
+    use store::Error as E;
+    if e.chain().any(|c| c.downcast_ref::<UsageError>().is_some()) {
+        return exit::USAGE;
+    }
+    match store_error(e) {
+        Some(E::NotFound { .. } | E::Ambiguous { .. }) => exit::NOT_FOUND,
+        Some(E::Field(_) | E::Id(_) | E::Time(_) | E::Invalid(_) | E::BadNamespace(_) | E::Exists { .. }) => exit::INVALID,
+        Some(E::Cycle { .. } | E::SelfDependency(_)) => exit::DEPENDENCY,
+        Some(E::Claimed { .. } | E::Contended { .. }) => exit::CONFLICT,
+        _ => exit::ERROR,
+    }
+}
+
+/// A misuse of the command line detected after parsing.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+fn code_name(e: &anyhow::Error) -> &'static str {
+    use store::Error as E;
+    match store_error(e) {
+        Some(E::NotARepository { .. }) => "NOT_A_REPOSITORY",
+        Some(E::NotInitialized) => "NOT_INITIALIZED",
+        Some(E::NotFound { .. }) => "ISSUE_NOT_FOUND",
+        Some(E::Ambiguous { .. }) => "AMBIGUOUS_ID",
+        Some(E::Exists { .. }) => "ISSUE_EXISTS",
+        Some(E::InvalidBlob { .. }) => "INVALID_BLOB",
+        Some(E::UnknownFormat { .. }) => "UNKNOWN_FORMAT",
+        Some(E::Field(_) | E::Id(_) | E::Time(_) | E::Invalid(_) | E::BadNamespace(_)) => "VALIDATION_FAILED",
+        Some(E::Cycle { .. }) => "CYCLE_DETECTED",
+        Some(E::SelfDependency(_)) => "SELF_DEPENDENCY",
+        Some(E::Claimed { .. }) => "ALREADY_CLAIMED",
+        Some(E::Contended { .. }) => "CONTENDED",
+        _ if e.chain().any(|c| c.downcast_ref::<UsageError>().is_some()) => "USAGE",
+        _ => "ERROR",
+    }
+}
+
+fn hint(e: &anyhow::Error) -> Option<String> {
+    use store::Error as E;
+    Some(match store_error(e)? {
+        E::NotARepository { .. } => "run git-beads inside a git repository, or point at one with -C <dir>".into(),
+        E::NotInitialized => "run `git beads init` first".into(),
+        E::NotFound { .. } => "`git beads list --all` shows every ID".into(),
+        E::Ambiguous { .. } => "type more characters of the ID".into(),
+        E::Cycle { .. } => "remove one dependency of the cycle first (`git beads dep remove`)".into(),
+        E::Claimed { holder, id } => {
+            format!("{holder} holds {id}; reassign it with `git beads update {id} --assignee <name>` if they agree")
+        }
+        E::InvalidBlob { blob, .. } => format!("inspect it with `git cat-file -p {blob}`; the other issues are unaffected"),
+        E::UnknownFormat { .. } => "this namespace was written by a newer git-beads; upgrade to read it".into(),
+        E::Contended { .. } => "many writers are updating the same namespace; try again".into(),
+        _ => return None,
+    })
+}
+
+fn report(e: &anyhow::Error, json: bool) {
+    let causes: Vec<String> = e.chain().skip(1).map(|c| ui::clean(&c.to_string(), true)).collect();
+    let message = ui::clean(&e.to_string(), true);
+    if json {
+        let mut err = serde_json::json!({"code": code_name(e), "message": message});
+        if let Some(h) = hint(e) {
+            err["hint"] = h.into();
+        }
+        if !causes.is_empty() {
+            err["causes"] = causes.into();
+        }
+        if let Some(store::Error::Ambiguous { candidates, .. }) = store_error(e) {
+            err["candidates"] = candidates.clone().into();
+        }
+        if let Some(store::Error::Cycle { cycle }) = store_error(e) {
+            err["cycle"] = cycle.clone().into();
+        }
+        eprintln!("{}", serde_json::json!({ "error": err }));
+        return;
+    }
+    eprintln!("Error: {message}");
+    if !causes.is_empty() {
+        eprintln!("Caused by:");
+        for (n, c) in causes.iter().enumerate() {
+            eprintln!("{:>4}: {c}", n + 1);
+        }
+    }
+    if let Some(h) = hint(e) {
+        eprintln!("Hint: {}", ui::clean(&h, true));
+    }
+}

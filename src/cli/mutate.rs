@@ -1,0 +1,265 @@
+//! Changing issues: update (and claim), close, reopen, delete, defer, undefer.
+
+use super::args;
+use super::ui::clean;
+use super::{Ctx, UsageError, exit};
+use git_beads::model::Issue;
+use git_beads::ops::{self, Changes};
+use serde_json::json;
+
+#[derive(clap::Args, Debug)]
+pub struct UpdateArgs {
+    /// Issue IDs (any unique prefix).
+    #[arg(required = true, num_args = 1..)]
+    pub ids: Vec<String>,
+    #[arg(long, value_name = "TITLE")]
+    pub title: Option<String>,
+    #[arg(short = 'd', long, visible_alias = "body", value_name = "TEXT")]
+    pub description: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub design: Option<String>,
+    #[arg(long, visible_alias = "acceptance-criteria", value_name = "TEXT")]
+    pub acceptance: Option<String>,
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+    /// New status.
+    #[arg(short = 's', long, value_name = "STATUS")]
+    pub status: Option<String>,
+    /// New priority, 0-4 or P0-P4.
+    #[arg(short = 'p', long, value_name = "N")]
+    pub priority: Option<String>,
+    /// New issue type.
+    #[arg(short = 't', long = "type", value_name = "TYPE")]
+    pub issue_type: Option<String>,
+    /// New assignee ("" clears).
+    #[arg(short = 'a', long, value_name = "NAME")]
+    pub assignee: Option<String>,
+    /// New owner ("" clears).
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+    /// External reference ("" clears).
+    #[arg(long, value_name = "REF")]
+    pub external_ref: Option<String>,
+    /// Labels to add (comma-separated, repeatable).
+    #[arg(long, value_name = "LABELS")]
+    pub add_label: Vec<String>,
+    /// Labels to remove (comma-separated, repeatable).
+    #[arg(long, value_name = "LABELS")]
+    pub remove_label: Vec<String>,
+    /// Replace all labels (comma-separated).
+    #[arg(long, value_name = "LABELS")]
+    pub set_labels: Option<String>,
+    /// Due date ("" clears).
+    #[arg(long, value_name = "WHEN")]
+    pub due: Option<String>,
+    /// Not ready before this date ("" clears).
+    #[arg(long, value_name = "WHEN")]
+    pub defer: Option<String>,
+    /// Estimate in minutes.
+    #[arg(short = 'e', long, value_name = "MIN")]
+    pub estimate: Option<i64>,
+    /// New parent ("" removes the parent).
+    #[arg(long, value_name = "ID")]
+    pub parent: Option<String>,
+    /// Take the issue: assignee = you, status = in_progress, in one
+    /// compare-and-swap; fails if someone else holds it.
+    #[arg(long)]
+    pub claim: bool,
+    /// With --claim: claim even a blocked issue.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn optional_when(s: &Option<String>) -> anyhow::Result<Option<Option<git_beads::model::Timestamp>>> {
+    Ok(match s.as_deref() {
+        None => None,
+        Some("") => Some(None),
+        Some(w) => Some(Some(args::when(w)?)),
+    })
+}
+
+fn summary_json(i: &Issue) -> serde_json::Value {
+    json!({ "id": i.id, "title": i.title, "status": i.status, "priority": i.priority, "assignee": i.assignee, "updated_at": i.updated_at })
+}
+
+pub fn update(ctx: &mut Ctx, a: UpdateArgs) -> anyhow::Result<u8> {
+    let ns = ctx.write_namespace()?;
+    let c = Changes {
+        title: a.title,
+        description: a.description,
+        design: a.design,
+        acceptance_criteria: a.acceptance,
+        notes: a.notes,
+        status: a.status.as_deref().map(|s| args::status(ctx, s)).transpose()?,
+        priority: a.priority.as_deref().map(args::priority).transpose()?,
+        issue_type: a.issue_type.as_deref().map(|t| args::issue_type(ctx, t)).transpose()?,
+        assignee: a.assignee,
+        owner: a.owner,
+        external_ref: a.external_ref,
+        add_labels: args::labels(&a.add_label)?,
+        remove_labels: a.remove_label.iter().flat_map(|l| l.split(',')).map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect(),
+        set_labels: a.set_labels.as_deref().map(|s| args::labels(&[s.to_string()])).transpose()?,
+        due_at: optional_when(&a.due)?,
+        defer_until: optional_when(&a.defer)?,
+        estimated_minutes: a.estimate.map(Some),
+        parent: a.parent,
+        claim: a.claim,
+        force: a.force,
+    };
+    if let Some(Some(m)) = c.estimated_minutes {
+        if m < 0 {
+            return Err(UsageError(format!("invalid --estimate {m}: minutes cannot be negative")).into());
+        }
+    }
+    let actor = ctx.actor();
+    let done = ops::update(&ctx.store, &ns, &actor, &a.ids, &c)?;
+    if ctx.ui.json {
+        ctx.ui.json_value(&done.value.iter().map(summary_json).collect::<Vec<_>>())?;
+    } else {
+        for i in &done.value {
+            let verb = if done.commit.is_some() { if c.claim { "claimed" } else { "updated" } } else { "unchanged" };
+            ctx.ui.status(&format!("{verb} {}: {}", i.id, clean(&i.title, true)));
+        }
+    }
+    Ok(exit::OK)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CloseArgs {
+    #[arg(required = true, num_args = 1..)]
+    pub ids: Vec<String>,
+    /// Why it is closed.
+    #[arg(short = 'r', long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    /// Close even if still blocked by open work.
+    #[arg(short = 'f', long)]
+    pub force: bool,
+}
+
+pub fn close(ctx: &mut Ctx, a: CloseArgs) -> anyhow::Result<u8> {
+    let ns = ctx.write_namespace()?;
+    let actor = ctx.actor();
+    let done = ops::close(&ctx.store, &ns, &actor, &a.ids, a.reason.as_deref(), a.force)?;
+    let out = &done.value;
+    if ctx.ui.json {
+        let closed: Vec<_> = out
+            .closed
+            .iter()
+            .map(|i| json!({ "id": i.id, "title": i.title, "status": i.status, "closed_at": i.closed_at, "close_reason": i.close_reason }))
+            .collect();
+        ctx.ui.json_value(&json!({ "closed": closed, "already_closed": out.already_closed }))?;
+    } else {
+        for i in &out.closed {
+            ctx.ui.status(&format!("closed {}: {}", i.id, clean(&i.title, true)));
+        }
+        for id in &out.already_closed {
+            ctx.ui.status(&format!("{id} was already closed"));
+        }
+    }
+    Ok(exit::OK)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReopenArgs {
+    #[arg(required = true, num_args = 1..)]
+    pub ids: Vec<String>,
+    /// Why it is reopened (kept as a comment).
+    #[arg(short = 'r', long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+pub fn reopen(ctx: &mut Ctx, a: ReopenArgs) -> anyhow::Result<u8> {
+    let ns = ctx.write_namespace()?;
+    let actor = ctx.actor();
+    let done = ops::reopen(&ctx.store, &ns, &actor, &a.ids, a.reason.as_deref())?;
+    if ctx.ui.json {
+        ctx.ui.json_value(&json!({ "reopened": done.value.iter().map(summary_json).collect::<Vec<_>>() }))?;
+    } else {
+        for i in &done.value {
+            ctx.ui.status(&format!("reopened {}: {}", i.id, clean(&i.title, true)));
+        }
+    }
+    Ok(exit::OK)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DeleteArgs {
+    #[arg(required = true, num_args = 1..)]
+    pub ids: Vec<String>,
+    /// Really delete (without it, only show what would happen).
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn delete(ctx: &mut Ctx, a: DeleteArgs) -> anyhow::Result<u8> {
+    let ns = ctx.write_namespace()?;
+    let actor = ctx.actor();
+    let done = ops::delete(&ctx.store, &ns, &actor, &a.ids, a.force)?;
+    let plan = &done.value;
+    if ctx.ui.json {
+        ctx.ui.json_value(&json!({
+            "deleted": if a.force { plan.deleted.clone() } else { Vec::new() },
+            "would_delete": if a.force { Vec::new() } else { plan.deleted.clone() },
+            "dependents": plan.dependents,
+            "dependencies_removed": if a.force { plan.dependencies_removed } else { 0 },
+            "preview": !a.force,
+        }))?;
+        return Ok(exit::OK);
+    }
+    let verb = if a.force { "deleted" } else { "would delete" };
+    for id in &plan.deleted {
+        ctx.ui.line(&format!("{verb} {id}"))?;
+    }
+    for d in &plan.dependents {
+        let what = if a.force { "removed" } else { "would remove" };
+        ctx.ui.line(&format!("  {what} dependency {} -> {} ({})", d.issue_id, d.depends_on_id, d.dep_type))?;
+    }
+    if !a.force {
+        ctx.ui.status("preview only: nothing was changed; run again with --force to delete");
+    }
+    Ok(exit::OK)
+}
+
+#[derive(clap::Args, Debug)]
+pub struct DeferArgs {
+    #[arg(required = true, num_args = 1..)]
+    pub ids: Vec<String>,
+    /// Until when: 2026-12-01, +2w, tomorrow, ... (default: indefinitely).
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+}
+
+pub fn defer(ctx: &mut Ctx, a: DeferArgs) -> anyhow::Result<u8> {
+    let ns = ctx.write_namespace()?;
+    let until = a.until.as_deref().map(args::when).transpose()?;
+    let actor = ctx.actor();
+    let done = ops::defer(&ctx.store, &ns, &actor, &a.ids, until)?;
+    report_list(ctx, &done.value, "deferred")
+}
+
+#[derive(clap::Args, Debug)]
+pub struct UndeferArgs {
+    #[arg(required = true, num_args = 1..)]
+    pub ids: Vec<String>,
+}
+
+pub fn undefer(ctx: &mut Ctx, a: UndeferArgs) -> anyhow::Result<u8> {
+    let ns = ctx.write_namespace()?;
+    let actor = ctx.actor();
+    let done = ops::undefer(&ctx.store, &ns, &actor, &a.ids)?;
+    report_list(ctx, &done.value, "undeferred")
+}
+
+fn report_list(ctx: &mut Ctx, issues: &[Issue], verb: &str) -> anyhow::Result<u8> {
+    if ctx.ui.json {
+        let v: Vec<_> =
+            issues.iter().map(|i| json!({ "id": i.id, "title": i.title, "status": i.status, "defer_until": i.defer_until })).collect();
+        ctx.ui.json_value(&v)?;
+    } else {
+        for i in issues {
+            let until = i.defer_until.map(|t| format!(" until {}", t.short())).unwrap_or_default();
+            ctx.ui.status(&format!("{verb} {}{until}: {}", i.id, clean(&i.title, true)));
+        }
+    }
+    Ok(exit::OK)
+}
