@@ -288,10 +288,10 @@ impl<'a> Universe<'a> {
         }
         for node in self.nodes() {
             for (target, _, ty) in self.deps(node) {
-                if let Some(t) = target {
-                    if matches!(ty, "blocks" | "conditional-blocks" | "waits-for" | "parent-child") {
-                        g.add_edge(NodeIndex::new(node.0), NodeIndex::new(t.0), ());
-                    }
+                if let Some(t) = target
+                    && matches!(ty, "blocks" | "conditional-blocks" | "waits-for" | "parent-child")
+                {
+                    g.add_edge(NodeIndex::new(node.0), NodeIndex::new(t.0), ());
                 }
             }
         }

@@ -37,6 +37,14 @@ pub struct NewIssue {
 /// Creates an issue in `ns`; returns it as written.
 pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue) -> Result<Committed<Issue>> {
     model::issue::validate_title(&new.title)?;
+    for (field, text) in [
+        ("description", &new.description),
+        ("design", &new.design),
+        ("acceptance_criteria", &new.acceptance_criteria),
+        ("notes", &new.notes),
+    ] {
+        model::issue::validate_text(field, text)?;
+    }
     for l in &new.labels {
         model::issue::validate_label(l)?;
     }
@@ -175,17 +183,16 @@ fn apply_changes(issue: &mut Issue, c: &Changes, txn: &Txn<'_>, parent: Option<O
         model::issue::validate_title(t)?;
         issue.title = t.clone();
     }
-    if let Some(v) = &c.description {
-        issue.description = v.clone();
-    }
-    if let Some(v) = &c.design {
-        issue.design = v.clone();
-    }
-    if let Some(v) = &c.acceptance_criteria {
-        issue.acceptance_criteria = v.clone();
-    }
-    if let Some(v) = &c.notes {
-        issue.notes = v.clone();
+    for (field, value, slot) in [
+        ("description", &c.description, &mut issue.description),
+        ("design", &c.design, &mut issue.design),
+        ("acceptance_criteria", &c.acceptance_criteria, &mut issue.acceptance_criteria),
+        ("notes", &c.notes, &mut issue.notes),
+    ] {
+        if let Some(v) = value {
+            model::issue::validate_text(field, v)?;
+            *slot = v.clone();
+        }
     }
     if let Some(p) = c.priority {
         issue.priority = p;
@@ -513,10 +520,10 @@ pub fn dep_add(store: &Store, ns: &Namespace, actor: &Actor, issue: &str, on: &s
         if ty.is_blocking() || ty == DepType::ParentChild {
             let index = txn.index()?;
             let u = Universe::new(vec![index]);
-            if let (Some(a), Some(b)) = (u.find(&from), u.find(&to)) {
-                if let Some(cycle) = u.would_cycle(a, b) {
-                    return Err(Error::Cycle { cycle });
-                }
+            if let (Some(a), Some(b)) = (u.find(&from), u.find(&to))
+                && let Some(cycle) = u.would_cycle(a, b)
+            {
+                return Err(Error::Cycle { cycle });
             }
         }
         if ty == DepType::ParentChild {
@@ -599,6 +606,7 @@ pub fn comment(
     if text.trim().is_empty() {
         return Err(Error::Invalid("the comment is empty".into()));
     }
+    model::issue::validate_text("comment", text)?;
     let mut idgen = id::IdGen::from_env();
     store.mutate(ns, actor, |txn| {
         txn.set_op("comment");
@@ -709,7 +717,7 @@ pub fn parse_jsonl(text: &str) -> std::result::Result<Vec<Issue>, Vec<(usize, St
 }
 
 /// Dependencies of `n` in the view, as (target ID, type, resolved node).
-pub fn dependencies_of<'u>(u: &'u Universe<'_>, n: Node) -> Vec<(String, String, Option<Node>)> {
+pub fn dependencies_of(u: &Universe<'_>, n: Node) -> Vec<(String, String, Option<Node>)> {
     u.deps(n).map(|(t, id, ty)| (id.to_string(), ty.to_string(), t)).collect()
 }
 

@@ -45,10 +45,10 @@ impl Filter {
         if !self.types.is_empty() && !self.types.iter().any(|t| t == idx.issue_type(r)) {
             return false;
         }
-        if let Some(a) = &self.assignee {
-            if idx.assignee(r) != Some(a.as_str()) {
-                return false;
-            }
+        if let Some(a) = &self.assignee
+            && idx.assignee(r) != Some(a.as_str())
+        {
+            return false;
         }
         if self.unassigned && idx.assignee(r).is_some() {
             return false;
@@ -59,10 +59,10 @@ impl Filter {
         if !self.labels_any.is_empty() && !self.labels_any.iter().any(|l| idx.has_label(r, l)) {
             return false;
         }
-        if let Some(t) = &self.title_contains {
-            if !contains_ci(idx.title(r), t) {
-                return false;
-            }
+        if let Some(t) = &self.title_contains
+            && !contains_ci(idx.title(r), t)
+        {
+            return false;
         }
         true
     }

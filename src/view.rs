@@ -56,6 +56,20 @@ impl View {
     }
 
     fn not_found(&self, input: &str) -> Error {
+        // An ID whose blob exists but cannot be read gets a precise error.
+        for snap in &self.snapshots {
+            for e in snap.index.invalid() {
+                if model::id::id_from_path(&e.path).is_some_and(|id| id.eq_ignore_ascii_case(input)) {
+                    return Error::Unreadable {
+                        id: input.to_string(),
+                        namespace: snap.namespace.to_string(),
+                        path: e.path,
+                        blob: e.blob,
+                        reason: e.error,
+                    };
+                }
+            }
+        }
         let names: Vec<&str> = self.snapshots.iter().map(|s| s.namespace.refname()).collect();
         Error::NotFound { id: input.to_string(), namespace: names.join(", ") }
     }

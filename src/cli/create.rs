@@ -132,10 +132,10 @@ pub fn run(ctx: &mut Ctx, a: CreateArgs) -> anyhow::Result<u8> {
         estimated_minutes: a.estimate,
         id: a.id,
     };
-    if let Some(m) = new.estimated_minutes {
-        if m < 0 {
-            return Err(UsageError(format!("invalid --estimate {m}: minutes cannot be negative")).into());
-        }
+    if let Some(m) = new.estimated_minutes
+        && m < 0
+    {
+        return Err(UsageError(format!("invalid --estimate {m}: minutes cannot be negative")).into());
     }
     let actor = ctx.actor();
     let done = ops::create(&ctx.store, &ns, &actor, &new)?;

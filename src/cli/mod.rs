@@ -227,6 +227,17 @@ fn store_error(e: &anyhow::Error) -> Option<&store::Error> {
     e.chain().find_map(|c| c.downcast_ref::<store::Error>())
 }
 
+/// Whether the error is a rejected value (a model validation error that did
+/// not pass through the store).
+fn is_invalid_value(e: &anyhow::Error) -> bool {
+    use git_beads::model;
+    e.chain().any(|c| {
+        c.downcast_ref::<model::FieldError>().is_some()
+            || c.downcast_ref::<model::id::IdError>().is_some()
+            || c.downcast_ref::<model::time::TimeError>().is_some()
+    })
+}
+
 /// The exit code for an error (docs/cli.md lists them).
 pub fn exit_code(e: &anyhow::Error) -> u8 {
     use store::Error as E;
@@ -238,6 +249,7 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
         Some(E::Field(_) | E::Id(_) | E::Time(_) | E::Invalid(_) | E::BadNamespace(_) | E::Exists { .. }) => exit::INVALID,
         Some(E::Cycle { .. } | E::SelfDependency(_)) => exit::DEPENDENCY,
         Some(E::Claimed { .. } | E::Contended { .. }) => exit::CONFLICT,
+        None if is_invalid_value(e) => exit::INVALID,
         _ => exit::ERROR,
     }
 }
@@ -255,7 +267,7 @@ fn code_name(e: &anyhow::Error) -> &'static str {
         Some(E::NotFound { .. }) => "ISSUE_NOT_FOUND",
         Some(E::Ambiguous { .. }) => "AMBIGUOUS_ID",
         Some(E::Exists { .. }) => "ISSUE_EXISTS",
-        Some(E::InvalidBlob { .. }) => "INVALID_BLOB",
+        Some(E::InvalidBlob { .. } | E::Unreadable { .. }) => "INVALID_BLOB",
         Some(E::UnknownFormat { .. }) => "UNKNOWN_FORMAT",
         Some(E::Field(_) | E::Id(_) | E::Time(_) | E::Invalid(_) | E::BadNamespace(_)) => "VALIDATION_FAILED",
         Some(E::Cycle { .. }) => "CYCLE_DETECTED",
@@ -263,6 +275,7 @@ fn code_name(e: &anyhow::Error) -> &'static str {
         Some(E::Claimed { .. }) => "ALREADY_CLAIMED",
         Some(E::Contended { .. }) => "CONTENDED",
         _ if e.chain().any(|c| c.downcast_ref::<UsageError>().is_some()) => "USAGE",
+        None if is_invalid_value(e) => "VALIDATION_FAILED",
         _ => "ERROR",
     }
 }
@@ -279,6 +292,7 @@ fn hint(e: &anyhow::Error) -> Option<String> {
             format!("{holder} holds {id}; reassign it with `git beads update {id} --assignee <name>` if they agree")
         }
         E::InvalidBlob { blob, .. } => format!("inspect it with `git cat-file -p {blob}`; the other issues are unaffected"),
+        E::Unreadable { blob, .. } => format!("inspect it with `git cat-file -p {blob}`; the other issues are unaffected"),
         E::UnknownFormat { .. } => "this namespace was written by a newer git-beads; upgrade to read it".into(),
         E::Contended { .. } => "many writers are updating the same namespace; try again".into(),
         _ => return None,

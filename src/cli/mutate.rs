@@ -106,10 +106,10 @@ pub fn update(ctx: &mut Ctx, a: UpdateArgs) -> anyhow::Result<u8> {
         claim: a.claim,
         force: a.force,
     };
-    if let Some(Some(m)) = c.estimated_minutes {
-        if m < 0 {
-            return Err(UsageError(format!("invalid --estimate {m}: minutes cannot be negative")).into());
-        }
+    if let Some(Some(m)) = c.estimated_minutes
+        && m < 0
+    {
+        return Err(UsageError(format!("invalid --estimate {m}: minutes cannot be negative")).into());
     }
     let actor = ctx.actor();
     let done = ops::update(&ctx.store, &ns, &actor, &a.ids, &c)?;

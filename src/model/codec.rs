@@ -286,10 +286,10 @@ struct RawIssue {
 
 impl RawIssue {
     fn finish(self) -> Result<Issue, DecodeError> {
-        if let Some(v) = &self.format {
-            if v.as_u64() != Some(FORMAT_VERSION) {
-                return Err(DecodeError::UnknownFormat { found: v.to_string() });
-            }
+        if let Some(v) = &self.format
+            && v.as_u64() != Some(FORMAT_VERSION)
+        {
+            return Err(DecodeError::UnknownFormat { found: v.to_string() });
         }
         let missing = |f: &'static str| super::issue::FieldError::Other { field: f, reason: "missing".into() };
         let id = self.id.ok_or_else(|| missing("id"))?;
@@ -482,6 +482,14 @@ impl<'de> serde::Deserialize<'de> for CommentWire {
     }
 }
 
+/// Issues serialize in beads' form (what `--json` prints).
+impl serde::Serialize for Issue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let raw = serde_json::value::RawValue::from_string(to_beads_json(self, Form::Beads)).map_err(serde::ser::Error::custom)?;
+        raw.serialize(s)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -586,13 +594,5 @@ mod tests {
         assert!(e.to_string().contains("created_at"), "{e}");
         assert!(from_slice(b"not json").is_err());
         assert!(from_slice(br#"{"id":"bd 1","title":"x","created_at":"2026-01-01T00:00:00Z"}"#).is_err());
-    }
-}
-
-/// Issues serialize in beads' form (what `--json` prints).
-impl serde::Serialize for Issue {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let raw = serde_json::value::RawValue::from_string(to_beads_json(self, Form::Beads)).map_err(serde::ser::Error::custom)?;
-        raw.serialize(s)
     }
 }

@@ -430,6 +430,18 @@ impl Issue {
     }
 }
 
+/// Longest description, design, acceptance criteria, notes or comment
+/// accepted from the command line, in bytes.
+pub const MAX_TEXT_BYTES: usize = 256 * 1024;
+
+/// Checks a long text field given on the command line.
+pub fn validate_text(field: &'static str, text: &str) -> Result<(), FieldError> {
+    if text.len() > MAX_TEXT_BYTES {
+        return Err(FieldError::Other { field, reason: format!("it is {} bytes long; at most {MAX_TEXT_BYTES} are allowed", text.len()) });
+    }
+    Ok(())
+}
+
 /// Titles: non-empty after trimming, at most [`MAX_TITLE_CHARS`] characters.
 pub fn validate_title(title: &str) -> Result<(), FieldError> {
     if title.trim().is_empty() {

@@ -163,10 +163,10 @@ pub fn parse_when(input: &str, now: Timestamp) -> Result<Timestamp, TimeError> {
 
 /// The clock the tool reads: the real one, or `GIT_BEADS_NOW` when set (tests pin it).
 pub fn now() -> Timestamp {
-    if let Ok(s) = std::env::var("GIT_BEADS_NOW") {
-        if let Ok(t) = Timestamp::parse(&s) {
-            return t;
-        }
+    if let Ok(s) = std::env::var("GIT_BEADS_NOW")
+        && let Ok(t) = Timestamp::parse(&s)
+    {
+        return t;
     }
     Timestamp(Utc::now())
 }

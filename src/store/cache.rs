@@ -79,10 +79,10 @@ pub fn load_reporting(store: &Store, ns: &Namespace, tree: ObjectId) -> Result<(
     let old_tree = fs::read_to_string(pointer_path(&dir, ns)).ok();
     if write_atomic(&dir, &index_path(&dir, &tree), &bytes).is_ok() {
         remember(&dir, ns, &tree);
-        if let Some(old) = old_tree.and_then(|s| ObjectId::from_hex(s.trim().as_bytes()).ok()) {
-            if old != tree {
-                forget_unreferenced(&dir, &old);
-            }
+        if let Some(old) = old_tree.and_then(|s| ObjectId::from_hex(s.trim().as_bytes()).ok())
+            && old != tree
+        {
+            forget_unreferenced(&dir, &old);
         }
     }
     Ok((Arc::new(open_owned(bytes)?), source))

@@ -65,7 +65,7 @@ pub fn issue_log(store: &Store, ns: &Namespace, issue_id: &str, limit: usize) ->
         for p in &parents {
             before.push(blob_in(*p)?);
         }
-        let same_as_a_parent = if parents.is_empty() { here.is_none() } else { before.iter().any(|b| *b == here) };
+        let same_as_a_parent = if parents.is_empty() { here.is_none() } else { before.contains(&here) };
         if same_as_a_parent {
             continue;
         }

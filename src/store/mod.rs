@@ -45,6 +45,8 @@ pub enum Error {
         #[source]
         source: DecodeError,
     },
+    #[error("issue {id} in {namespace} cannot be read: blob {blob} at {path}: {reason}")]
+    Unreadable { id: String, namespace: String, path: String, blob: String, reason: String },
     #[error("namespace {namespace} uses format version {found}; this git-beads reads version {}", tree::LAYOUT_VERSION)]
     UnknownFormat { namespace: String, found: String },
     #[error(transparent)]
@@ -233,12 +235,11 @@ impl Store {
         if let Some(b) = &self.settings.canonical {
             return b.clone();
         }
-        if let Ok(Some(r)) = self.repo.try_find_reference("refs/remotes/origin/HEAD") {
-            if let gix::refs::TargetRef::Symbolic(name) = r.target() {
-                if let Some(b) = name.as_bstr().to_string().strip_prefix("refs/remotes/origin/") {
-                    return b.to_string();
-                }
-            }
+        if let Ok(Some(r)) = self.repo.try_find_reference("refs/remotes/origin/HEAD")
+            && let gix::refs::TargetRef::Symbolic(name) = r.target()
+            && let Some(b) = name.as_bstr().to_string().strip_prefix("refs/remotes/origin/")
+        {
+            return b.to_string();
         }
         if let Some(b) = self.repo.config_snapshot().string("init.defaultBranch") {
             return b.to_string();

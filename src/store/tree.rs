@@ -218,10 +218,11 @@ fn diff_into(
                 (a.get(i - 1), b.get(j - 1))
             }
         };
-        if let (Some(x), Some(y)) = (x, y) {
-            if x.oid == y.oid && x.is_tree == y.is_tree {
-                continue;
-            }
+        if let (Some(x), Some(y)) = (x, y)
+            && x.oid == y.oid
+            && x.is_tree == y.is_tree
+        {
+            continue;
         }
         let name = x.or(y).map(|e| e.name.as_str()).unwrap_or_default();
         let path = if prefix.is_empty() { name.to_string() } else { format!("{prefix}/{name}") };

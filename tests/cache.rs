@@ -1,0 +1,102 @@
+//! The cache is an optimization only: with it, without it, after it is
+//! deleted, after refs move behind the tool's back, the answers are the same.
+
+#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
+
+mod common;
+use common::Env;
+use std::path::Path;
+
+const VIEWS: &[&[&str]] = &[
+    &["list", "--all", "--limit", "0", "--json"],
+    &["ready", "--limit", "0", "--json"],
+    &["blocked", "--limit", "0", "--json"],
+    &["stats", "--json"],
+    &["count", "--by", "label", "--all", "--json"],
+    &["search", "o", "--limit", "0", "--json"],
+];
+
+fn answers(env: &Env, dir: &Path, no_cache: bool) -> Vec<String> {
+    VIEWS
+        .iter()
+        .map(|args| {
+            let extra: &[(&str, &str)] = if no_cache { &[("GIT_BEADS_NO_CACHE", "1")] } else { &[] };
+            let r = env.run_with(dir, args, None, extra);
+            assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+            r.stdout
+        })
+        .collect()
+}
+
+fn assert_consistent(env: &Env, dir: &Path, when: &str) {
+    let cached = answers(env, dir, false);
+    let again = answers(env, dir, false);
+    let uncached = answers(env, dir, true);
+    assert_eq!(cached, uncached, "cache and no cache disagree {when}");
+    assert_eq!(cached, again, "warm answers differ {when}");
+}
+
+#[test]
+fn same_answers_with_and_without_the_cache() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let a = env.create(&dir, &["Alpha one", "-l", "x"]);
+    let b = env.create(&dir, &["Bravo two", "--deps", &a]);
+    let c = env.create(&dir, &["Charlie", "--parent", &a, "-l", "y,x"]);
+    assert_consistent(&env, &dir, "after creates");
+    env.ok(&dir, &["close", &c]);
+    env.ok(&dir, &["update", &b, "-p", "0", "--add-label", "z"]);
+    assert_consistent(&env, &dir, "after updates");
+    let cache = dir.join(".git/beads/cache");
+    assert!(cache.is_dir(), "the cache lives under the git common dir");
+    std::fs::remove_dir_all(&cache).unwrap();
+    assert_consistent(&env, &dir, "after the cache was deleted");
+
+    // A ref moved by hand to an older state.
+    let old = env.git(&dir, &["rev-parse", "refs/beads/heads/main~2"]).trim().to_string();
+    env.git(&dir, &["update-ref", "refs/beads/heads/main", &old]);
+    assert_consistent(&env, &dir, "after update-ref to an older commit");
+    let listed = env.json(&dir, &["list", "--all", "--limit", "0"]);
+    assert!(!listed.to_string().contains("\"z\""), "the hand-moved ref is what is shown");
+
+    // A corrupt cache file is ignored and rebuilt.
+    for e in std::fs::read_dir(&cache).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "idx") {
+            std::fs::write(&p, b"GBEADSIXgarbage").unwrap();
+        }
+    }
+    assert_consistent(&env, &dir, "after the cache was damaged");
+}
+
+#[test]
+fn a_plain_git_fetch_is_picked_up() {
+    let env = Env::new();
+    let up = env.beads_repo("up");
+    let a = env.create(&up, &["From upstream"]);
+    let down = env.repo("down");
+    env.ok(&down, &["init", "--prefix", "bd"]);
+    assert_eq!(env.json(&down, &["list"]), serde_json::json!([]));
+    env.git(&down, &["fetch", "-q", up.to_str().unwrap(), "+refs/beads/heads/*:refs/beads/heads/*"]);
+    assert_eq!(env.json(&down, &["show", &a])[0]["title"], "From upstream");
+    env.create(&up, &["Second upstream"]);
+    env.git(&down, &["fetch", "-q", up.to_str().unwrap(), "+refs/beads/heads/*:refs/beads/heads/*"]);
+    assert_eq!(env.json(&down, &["list"]).as_array().unwrap().len(), 2);
+    assert_consistent(&env, &down, "after fetches");
+}
+
+#[test]
+fn worktrees_share_one_cache() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    env.create(&dir, &["One"]);
+    env.git(&dir, &["worktree", "add", "-q", "-b", "side", "../wt"]);
+    env.ok(&env.path("wt"), &["list"]);
+    let files: Vec<_> = std::fs::read_dir(dir.join(".git/beads/cache"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "idx"))
+        .collect();
+    assert_eq!(files.len(), 1, "one index file for one tree, whichever worktree asked");
+    assert!(!env.path("wt/.git").is_dir(), "nothing is written into the worktree");
+}

@@ -1,0 +1,225 @@
+//! Test harness: temporary repositories, a pinned environment, and a runner
+//! for the real binary that checks, after every command, that the working
+//! tree, the index and HEAD are exactly as before.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The binary under test.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_git-beads"))
+}
+
+/// The shared data directory (`../shared` beside the project).
+pub fn shared() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("shared")
+}
+
+/// A sandbox: its own HOME and global git config, pinned clocks and seed.
+pub struct Env {
+    pub root: tempfile::TempDir,
+    pub vars: Vec<(String, String)>,
+}
+
+/// What a command printed and how it exited.
+#[derive(Debug)]
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Run {
+    /// stdout parsed as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+    }
+}
+
+impl Default for Env {
+    fn default() -> Self {
+        Env::new()
+    }
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let root = tempfile::tempdir().expect("temp dir");
+        let home = root.path().join("home");
+        std::fs::create_dir_all(&home).unwrap();
+        let gitconfig = home.join(".gitconfig");
+        std::fs::write(
+            &gitconfig,
+            "[user]\n\tname = Test User\n\temail = test@example.com\n[init]\n\tdefaultBranch = main\n[advice]\n\tdetachedHead = false\n[protocol \"file\"]\n\tallow = always\n",
+        )
+        .unwrap();
+        let path = format!("{}:{}", bin().parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
+        let vars = [
+            ("HOME", home.display().to_string()),
+            ("GIT_CONFIG_GLOBAL", gitconfig.display().to_string()),
+            ("GIT_CONFIG_NOSYSTEM", "1".into()),
+            ("GIT_AUTHOR_DATE", "2026-01-02T03:04:05Z".into()),
+            ("GIT_COMMITTER_DATE", "2026-01-02T03:04:05Z".into()),
+            ("GIT_BEADS_NOW", "2026-01-02T03:04:05Z".into()),
+            ("GIT_BEADS_SEED", "42".into()),
+            ("LANG", "C".into()),
+            ("LC_ALL", "C".into()),
+            ("NO_COLOR", "1".into()),
+            ("TERM", "dumb".into()),
+            ("GIT_OPTIONAL_LOCKS", "0".into()),
+            ("PATH", path),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        Env { root, vars }
+    }
+
+    /// Overrides (or adds) an environment variable for later commands.
+    pub fn set(&mut self, key: &str, value: &str) {
+        self.vars.retain(|(k, _)| k != key);
+        self.vars.push((key.to_string(), value.to_string()));
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.path().join(rel)
+    }
+
+    fn apply(&self, c: &mut Command) {
+        c.env_clear();
+        for (k, v) in &self.vars {
+            c.env(k, v);
+        }
+    }
+
+    /// Runs `git` in `dir`, panicking on failure; returns stdout.
+    pub fn git(&self, dir: &Path, args: &[&str]) -> String {
+        let out = self.git_output(dir, args);
+        assert!(out.status.success(), "git {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn git_output(&self, dir: &Path, args: &[&str]) -> Output {
+        let mut c = Command::new("git");
+        self.apply(&mut c);
+        c.current_dir(dir).args(args).stdin(Stdio::null());
+        c.output().expect("git runs")
+    }
+
+    /// Runs `git` with `input` on stdin.
+    pub fn git_stdin(&self, dir: &Path, args: &[&str], input: &[u8]) -> String {
+        use std::io::Write;
+        let mut c = Command::new("git");
+        self.apply(&mut c);
+        c.current_dir(dir).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = c.spawn().expect("git runs");
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "git {args:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// A new repository with one commit on `main` and a tracked file.
+    pub fn repo(&self, name: &str) -> PathBuf {
+        let dir = self.path(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        self.git(&dir, &["init", "-q", "-b", "main"]);
+        std::fs::write(dir.join("README"), "hello\n").unwrap();
+        self.git(&dir, &["add", "README"]);
+        self.git(&dir, &["commit", "-q", "-m", "initial"]);
+        dir
+    }
+
+    /// A repository set up with `git beads init --prefix bd`.
+    pub fn beads_repo(&self, name: &str) -> PathBuf {
+        let dir = self.repo(name);
+        self.ok(&dir, &["init", "--prefix", "bd"]);
+        dir
+    }
+
+    /// Runs the binary in `dir`, checking that the working tree, the index
+    /// and HEAD are untouched.
+    pub fn run(&self, dir: &Path, args: &[&str]) -> Run {
+        self.run_with(dir, args, None, &[])
+    }
+
+    /// Like [`Env::run`] with stdin and extra variables.
+    pub fn run_with(&self, dir: &Path, args: &[&str], stdin: Option<&[u8]>, extra: &[(&str, &str)]) -> Run {
+        use std::io::Write;
+        let before = self.worktree_state(dir);
+        let mut c = Command::new(bin());
+        self.apply(&mut c);
+        for (k, v) in extra {
+            c.env(k, v);
+        }
+        c.current_dir(dir).args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+        c.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        let mut child = c.spawn().expect("binary runs");
+        if let Some(input) = stdin {
+            child.stdin.take().unwrap().write_all(input).unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        let after = self.worktree_state(dir);
+        assert_eq!(before, after, "git-beads {args:?} changed the working tree, index or HEAD");
+        Run {
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            code: out.status.code().unwrap_or(-1),
+        }
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, dir: &Path, args: &[&str]) -> String {
+        let r = self.run(dir, args);
+        assert_eq!(r.code, 0, "git-beads {args:?} failed (exit {}):\nstdout:\n{}\nstderr:\n{}", r.code, r.stdout, r.stderr);
+        r.stdout
+    }
+
+    /// Runs with `--json` appended and parses stdout.
+    pub fn json(&self, dir: &Path, args: &[&str]) -> serde_json::Value {
+        let mut a: Vec<&str> = args.to_vec();
+        a.push("--json");
+        let out = self.ok(dir, &a);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+    }
+
+    /// Runs and expects failure with `code`; returns the run.
+    pub fn fails(&self, dir: &Path, args: &[&str], code: i32) -> Run {
+        let r = self.run(dir, args);
+        assert_eq!(r.code, code, "git-beads {args:?}: expected exit {code}, got {}:\nstdout:\n{}\nstderr:\n{}", r.code, r.stdout, r.stderr);
+        r
+    }
+
+    /// Creates an issue and returns its ID.
+    pub fn create(&self, dir: &Path, args: &[&str]) -> String {
+        let mut a = vec!["create"];
+        a.extend_from_slice(args);
+        self.ok(dir, &a).trim().to_string()
+    }
+
+    /// The state a git-beads command must never change: HEAD, the index
+    /// file, and the working tree as `git status` sees it. `None` for a bare
+    /// repository or a directory that is not a repository.
+    pub fn worktree_state(&self, dir: &Path) -> Option<(String, Vec<u8>, String)> {
+        let inside = self.git_output(dir, &["rev-parse", "--is-inside-work-tree"]);
+        if !inside.status.success() || String::from_utf8_lossy(&inside.stdout).trim() != "true" {
+            return None;
+        }
+        let head = String::from_utf8_lossy(&self.git_output(dir, &["rev-parse", "--symbolic-full-name", "HEAD"]).stdout).into_owned()
+            + &String::from_utf8_lossy(&self.git_output(dir, &["rev-parse", "HEAD"]).stdout);
+        let index_path = String::from_utf8_lossy(&self.git_output(dir, &["rev-parse", "--git-path", "index"]).stdout).trim().to_string();
+        let index = std::fs::read(dir.join(&index_path)).unwrap_or_default();
+        let status =
+            String::from_utf8_lossy(&self.git_output(dir, &["status", "--porcelain=v1", "--untracked-files=all", "--ignored"]).stdout)
+                .into_owned();
+        Some((head, index, status))
+    }
+
+    /// The namespace tip commit, if any.
+    pub fn tip(&self, dir: &Path, refname: &str) -> Option<String> {
+        let out = self.git_output(dir, &["rev-parse", "--verify", "-q", refname]);
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    }
+}

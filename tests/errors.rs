@@ -1,0 +1,290 @@
+//! Bad input gets a clear error and loses nothing.
+
+#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
+
+mod common;
+use common::Env;
+use serde_json::json;
+use std::path::Path;
+
+/// Commits `content` at `path` in the canonical namespace with plain git,
+/// bypassing git-beads (as another tool or a hand edit would).
+fn write_raw(env: &Env, dir: &Path, path: &str, content: &[u8]) {
+    let blob = env.git_stdin(dir, &["hash-object", "-w", "--stdin"], content);
+    let idx = env.path("scratch-index").display().to_string();
+    let run = |args: &[&str]| -> String {
+        let mut c = std::process::Command::new("git");
+        c.env_clear();
+        for (k, v) in &env.vars {
+            c.env(k, v);
+        }
+        c.env("GIT_INDEX_FILE", &idx).current_dir(dir).args(args);
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    let _ = std::fs::remove_file(&idx);
+    run(&["read-tree", "refs/beads/heads/main"]);
+    run(&["update-index", "--add", "--cacheinfo", &format!("100644,{blob},{path}")]);
+    let tree = run(&["write-tree"]);
+    let commit = env.git(dir, &["commit-tree", &tree, "-p", "refs/beads/heads/main", "-m", "hand edit"]).trim().to_string();
+    env.git(dir, &["update-ref", "refs/beads/heads/main", &commit]);
+}
+
+#[test]
+fn outside_a_repository() {
+    let env = Env::new();
+    let dir = env.path("plain");
+    std::fs::create_dir_all(&dir).unwrap();
+    let r = env.fails(&dir, &["list"], 1);
+    assert!(r.stderr.starts_with("Error: not a git repository"), "{}", r.stderr);
+    assert!(r.stderr.contains("Hint: run git-beads inside a git repository"), "{}", r.stderr);
+    let r = env.fails(&dir, &["list", "--json"], 1);
+    let e: serde_json::Value = serde_json::from_str(r.stderr.trim()).unwrap();
+    assert_eq!(e["error"]["code"], json!("NOT_A_REPOSITORY"));
+    assert_eq!(r.stdout, "");
+}
+
+#[test]
+fn writes_need_init_reads_do_not() {
+    let env = Env::new();
+    let dir = env.repo("r");
+    assert_eq!(env.json(&dir, &["list"]), json!([]));
+    let r = env.fails(&dir, &["create", "x"], 1);
+    assert_eq!(r.stderr, "Error: git-beads is not initialized in this repository\nHint: run `git beads init` first\n");
+}
+
+#[test]
+fn unknown_ids() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    env.create(&dir, &["One"]);
+    let r = env.fails(&dir, &["show", "bd-zzzz"], 3);
+    assert_eq!(r.stderr, "Error: issue bd-zzzz not found in refs/beads/heads/main\nHint: `git beads list --all` shows every ID\n");
+    env.fails(&dir, &["close", "nope"], 3);
+    env.fails(&dir, &["update", "bd-zzzz", "-p", "1"], 3);
+    env.fails(&dir, &["dep", "add", "bd-shs1", "bd-zzzz"], 3);
+    let r = env.fails(&dir, &["show", "bd/../x"], 3);
+    assert!(r.stderr.contains("not found"), "{}", r.stderr);
+}
+
+#[test]
+fn invalid_field_values_are_named() {
+    let mut env = Env::new();
+    let dir = env.beads_repo("r");
+    let a = env.create(&dir, &["One"]);
+    let tip = env.tip(&dir, "refs/beads/heads/main");
+    let cases: &[(&[&str], &str)] = &[
+        (&["create", "x", "-p", "7"], "invalid priority \"7\": expected 0-4 or P0-P4"),
+        (&["create", "x", "-p", "high"], "invalid priority \"high\""),
+        (&["create", "x", "-t", "story"], "invalid issue type \"story\": expected one of bug, feature, task, epic, chore, docs, question"),
+        (
+            &["update", &a, "-s", "done"],
+            "invalid status \"done\": expected one of open, in_progress, blocked, deferred, closed, pinned, tombstone",
+        ),
+        (&["create", "x", "--due", "someday"], "invalid date or time \"someday\""),
+        (&["defer", &a, "--until", "2026-02-30"], "invalid date or time \"2026-02-30\""),
+        (&["create", "   "], "the title is empty"),
+        (&["list", "-p", "9"], "invalid priority \"9\""),
+    ];
+    for (args, msg) in cases {
+        let r = env.fails(&dir, args, 4);
+        assert!(r.stderr.contains(msg), "{args:?}: {}", r.stderr);
+    }
+    let long = "é".repeat(501);
+    let r = env.fails(&dir, &["create", &long], 4);
+    assert!(r.stderr.contains("the title is 501 characters long; at most 500 are allowed"), "{}", r.stderr);
+    assert_eq!(env.tip(&dir, "refs/beads/heads/main"), tip, "nothing was written");
+    let ok = "é".repeat(500);
+    env.create(&dir, &[&ok]);
+    // Custom statuses and types once configured.
+    env.git(&dir, &["config", "beads.customStatus", "review,qa"]);
+    env.git(&dir, &["config", "beads.customType", "story"]);
+    env.ok(&dir, &["update", &a, "-s", "review"]);
+    env.create(&dir, &["As a user", "-t", "story"]);
+    env.set("GIT_BEADS_NOW", "2026-01-02T03:04:05Z");
+    assert_eq!(env.json(&dir, &["show", &a])[0]["status"], json!("review"));
+}
+
+#[test]
+fn huge_and_binary_text() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let big = env.path("big.txt");
+    std::fs::write(&big, "x".repeat(300 * 1024)).unwrap();
+    let r = env.fails(&dir, &["create", "Big", "-f", big.to_str().unwrap()], 4);
+    assert!(r.stderr.contains("invalid description: it is 307200 bytes long; at most 262144 are allowed"), "{}", r.stderr);
+    let bin = env.path("bin.dat");
+    std::fs::write(&bin, [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    let r = env.fails(&dir, &["create", "Bin", "-f", bin.to_str().unwrap()], 1);
+    assert!(r.stderr.contains("could not read") && r.stderr.contains("UTF-8"), "{}", r.stderr);
+    // NUL and other control characters are stored and shown escaped.
+    let nul = env.path("nul.txt");
+    std::fs::write(&nul, "a\u{0}b").unwrap();
+    let a = env.create(&dir, &["Nul", "-f", nul.to_str().unwrap()]);
+    assert_eq!(env.json(&dir, &["show", &a])[0]["description"], json!("a\u{0}b"));
+    assert!(env.ok(&dir, &["show", &a]).contains("a\\x00b"));
+    let r = env.fails(&dir, &["import", bin.to_str().unwrap()], 4);
+    assert!(r.stderr.contains("is not UTF-8"), "{}", r.stderr);
+}
+
+#[test]
+fn terminal_escapes_in_titles_are_not_replayed() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let evil = "Clear \u{1b}[2J\u{1b}]0;owned\u{7} screen \u{9b}31m \u{202e}olleh";
+    let a = env.create(&dir, &[evil, "-a", "eve\u{1b}[31m"]);
+    for args in [vec!["list"], vec!["ready"], vec!["show", a.as_str()], vec!["search", "clear"]] {
+        let out = env.ok(&dir, &args);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{9b}') && !out.contains('\u{202e}'),
+            "{args:?}: {out:?}"
+        );
+        assert!(out.contains("Clear \\x1b[2J\\x1b]0;owned\\x07 screen \\x9b31m \\u{202e}olleh"), "{args:?}: {out:?}");
+    }
+    let out = env.ok(&dir, &["list", "--json"]);
+    assert!(!out.contains('\u{1b}'), "JSON escapes control characters");
+    assert_eq!(env.json(&dir, &["show", &a])[0]["title"], json!(evil), "the stored title is exact");
+    // Error messages are cleaned as well.
+    let r = env.fails(&dir, &["show", "bd-\u{1b}[31m"], 3);
+    assert!(!r.stderr.contains('\u{1b}'), "{:?}", r.stderr);
+}
+
+#[test]
+fn a_malformed_blob_is_named_and_everything_else_still_lists() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let a = env.create(&dir, &["Good one"]);
+    write_raw(&env, &dir, "issues/x/y/bd-xybad.json", b"{ not json");
+    let blob = env.git(&dir, &["rev-parse", "refs/beads/heads/main:issues/x/y/bd-xybad.json"]).trim().to_string();
+    let r = env.run(&dir, &["list"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stdout, format!("{a}  P2  open        task     Good one\n"));
+    assert!(
+        r.stderr.contains(&format!("warning: skipped issues/x/y/bd-xybad.json in refs/beads/heads/main (blob {blob}): invalid issue blob")),
+        "{}",
+        r.stderr
+    );
+    let shown = env.fails(&dir, &["show", "bd-xybad"], 1);
+    assert!(
+        shown.stderr.contains(&format!("issue bd-xybad in refs/beads/heads/main cannot be read: blob {blob} at issues/x/y/bd-xybad.json")),
+        "{}",
+        shown.stderr
+    );
+    assert!(shown.stderr.contains(&format!("Hint: inspect it with `git cat-file -p {blob}`")), "{}", shown.stderr);
+    // Writing to it refuses and leaves it alone; writing elsewhere keeps it.
+    let tip = env.tip(&dir, "refs/beads/heads/main");
+    let r = env.fails(&dir, &["update", "bd-xybad", "-p", "1"], 1);
+    assert!(r.stderr.contains("invalid issue blob"), "{}", r.stderr);
+    assert_eq!(env.tip(&dir, "refs/beads/heads/main"), tip);
+    env.ok(&dir, &["update", &a, "-p", "1"]);
+    assert_eq!(
+        env.git(&dir, &["rev-parse", "refs/beads/heads/main:issues/x/y/bd-xybad.json"]).trim(),
+        blob,
+        "the bad blob is kept as it was"
+    );
+    let stats = env.json(&dir, &["stats"]);
+    assert_eq!(stats["invalid_blobs"], json!(1));
+}
+
+#[test]
+fn an_unknown_format_version_in_a_blob_is_refused_by_name() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let a = env.create(&dir, &["Good one"]);
+    let future = b"{\n  \"format_version\": 2,\n  \"id\": \"bd-fut1\",\n  \"title\": \"From the future\",\n  \"created_at\": \"2026-01-01T00:00:00Z\"\n}\n";
+    write_raw(&env, &dir, "issues/f/u/bd-fut1.json", future);
+    let r = env.run(&dir, &["list", "--json"]);
+    assert_eq!(r.code, 0);
+    let listed: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["id"], json!(a));
+    assert!(r.stderr.contains("unknown format version 2 (this git-beads reads version 1)"), "{}", r.stderr);
+    let r = env.fails(&dir, &["show", "bd-fut1"], 1);
+    assert!(r.stderr.contains("unknown format version 2"), "{}", r.stderr);
+}
+
+#[test]
+fn an_unknown_namespace_format_is_refused_whole() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    env.create(&dir, &["One"]);
+    write_raw(&env, &dir, "format", b"{\"format_version\": 7}\n");
+    let tip = env.tip(&dir, "refs/beads/heads/main");
+    let r = env.fails(&dir, &["list"], 1);
+    assert!(r.stderr.contains("namespace refs/beads/heads/main uses format version 7; this git-beads reads version 1"), "{}", r.stderr);
+    assert!(r.stderr.contains("Hint: this namespace was written by a newer git-beads"), "{}", r.stderr);
+    env.fails(&dir, &["create", "x"], 1);
+    assert_eq!(env.tip(&dir, "refs/beads/heads/main"), tip, "nothing is written over a newer format");
+}
+
+#[test]
+fn a_blob_under_the_wrong_name_is_refused() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let a = env.create(&dir, &["Real"]);
+    let text = env.git(&dir, &["cat-file", "-p", &format!("refs/beads/heads/main:issues/s/h/{a}.json")]);
+    write_raw(&env, &dir, "issues/z/z/bd-zzcopy.json", text.as_bytes());
+    let r = env.run(&dir, &["list", "--json"]);
+    assert_eq!(r.json().as_array().unwrap().len(), 1);
+    assert!(r.stderr.contains("its path names another issue"), "{}", r.stderr);
+}
+
+#[test]
+fn import_reports_every_bad_line_and_imports_nothing() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let file = env.path("bad.jsonl");
+    std::fs::write(
+        &file,
+        "{\"id\":\"bd-1\",\"title\":\"ok\",\"created_at\":\"2026-01-01T00:00:00Z\"}\n\
+         not json\n\
+         {\"id\":\"bd-2\",\"title\":\"\",\"created_at\":\"2026-01-01T00:00:00Z\"}\n\
+         <<<<<<< HEAD\n\
+         {\"id\":\"bd-1\",\"title\":\"again\",\"created_at\":\"2026-01-01T00:00:00Z\"}\n",
+    )
+    .unwrap();
+    let r = env.fails(&dir, &["import", file.to_str().unwrap()], 4);
+    assert!(r.stderr.contains("4 lines of bad.jsonl cannot be imported; nothing was imported"), "{}", r.stderr);
+    for needle in [
+        "line 2: not valid JSON",
+        "line 3:",
+        "title is empty",
+        "line 4: a merge conflict marker",
+        "line 5: issue bd-1 appears again (first on line 1)",
+    ] {
+        assert!(r.stderr.contains(needle), "{needle}: {}", r.stderr);
+    }
+    assert_eq!(env.tip(&dir, "refs/beads/heads/main"), None);
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    env.fails(&dir, &["frobnicate"], 2);
+    env.fails(&dir, &["create"], 2);
+    env.fails(&dir, &["ready", "--sort", "random"], 2);
+    env.fails(&dir, &["count", "--by", "colour"], 2);
+    env.fails(&dir, &["search", " "], 2);
+}
+
+#[test]
+fn a_closed_pipe_exits_quietly() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    for n in 0..30 {
+        env.create(&dir, &[&format!("issue {n} {}", "x".repeat(400))]);
+    }
+    let mut c = std::process::Command::new(common::bin());
+    c.env_clear();
+    for (k, v) in &env.vars {
+        c.env(k, v);
+    }
+    c.current_dir(&dir).args(["list", "--limit", "0"]).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -1,0 +1,145 @@
+//! The store against real temporary repositories, through the library API:
+//! compare-and-swap, re-applied operations, the index cache.
+
+#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
+
+mod common;
+use common::Env;
+use git_beads::model::Issue;
+use git_beads::ops::{self, NewIssue};
+use git_beads::store::{Error, Namespace, Store};
+use std::cell::Cell;
+
+fn open(dir: &std::path::Path) -> Store {
+    Store::discover(dir).expect("repository opens")
+}
+
+fn new_issue(title: &str) -> NewIssue {
+    NewIssue { title: title.to_string(), ..Default::default() }
+}
+
+/// Library calls read the process environment; keep them from reading the
+/// developer's clock and identity.
+fn pin() {
+    // SAFETY: tests in this file set the same values; no thread reads them concurrently with a change.
+    unsafe {
+        std::env::set_var("GIT_BEADS_NOW", "2026-01-02T03:04:05Z");
+        std::env::remove_var("GIT_BEADS_NO_CACHE");
+    }
+}
+
+#[test]
+fn a_lost_compare_and_swap_reapplies_the_operation() {
+    pin();
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let store = open(&dir);
+    let other = open(&dir);
+    let ns = store.canonical().unwrap();
+    let actor = store.actor(Some("tester"));
+    let runs = Cell::new(0);
+    let done = store
+        .mutate(&ns, &actor, |txn| {
+            runs.set(runs.get() + 1);
+            if runs.get() == 1 {
+                // Another writer moves the ref between our read and our write.
+                ops::create(&other, &ns, &actor, &NewIssue { id: Some("bd-other".into()), ..new_issue("Interloper") }).unwrap();
+            }
+            let issue = Issue::new("bd-mine".into(), "Mine".into(), txn.now());
+            txn.put(issue)?;
+            Ok(txn.base().map(|b| b.commit))
+        })
+        .unwrap();
+    assert_eq!(runs.get(), 2, "the operation ran again on the new tip");
+    assert_eq!(done.attempts, 2);
+    let snap = store.snapshot(&ns).unwrap();
+    let ids: Vec<&str> = snap.index.ids().collect();
+    assert_eq!(ids, ["bd-mine", "bd-other"], "nothing was lost");
+    // Our commit sits on top of the interloper's.
+    let parent = env.git(&dir, &["rev-parse", "refs/beads/heads/main^"]).trim().to_string();
+    assert_eq!(Some(parent), done.value.map(|c| c.to_string()));
+}
+
+#[test]
+fn compare_and_swap_refuses_a_ref_that_moved() {
+    pin();
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    env.create(&dir, &["One"]);
+    let first = env.tip(&dir, "refs/beads/heads/main").unwrap();
+    env.create(&dir, &["Two"]);
+    let second = env.tip(&dir, "refs/beads/heads/main").unwrap();
+    let store = open(&dir);
+    let ns = store.canonical().unwrap();
+    let oid = |s: &str| gix::ObjectId::from_hex(s.as_bytes()).unwrap();
+    let err = store.compare_and_swap(&ns, Some(oid(&first)), oid(&first), "stale").unwrap_err();
+    assert!(matches!(err, Error::Git { .. }), "{err}");
+    assert_eq!(env.tip(&dir, "refs/beads/heads/main").unwrap(), second, "the ref did not move");
+    let err = store.compare_and_swap(&ns, None, oid(&first), "create over existing").unwrap_err();
+    assert!(matches!(err, Error::Git { .. }), "{err}");
+    store.compare_and_swap(&ns, Some(oid(&second)), oid(&first), "rewind").unwrap();
+    assert_eq!(env.tip(&dir, "refs/beads/heads/main").unwrap(), first);
+}
+
+#[test]
+fn unchanged_writes_make_no_commit() {
+    pin();
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let store = open(&dir);
+    let ns = store.canonical().unwrap();
+    let actor = store.actor(None);
+    let made = ops::create(&store, &ns, &actor, &new_issue("Same")).unwrap();
+    let tip = store.tip(&ns).unwrap();
+    let again = store
+        .mutate(&ns, &actor, |txn| {
+            let i = txn.require(&made.value.id)?;
+            txn.put(i)?;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(again.commit, None);
+    assert_eq!(store.tip(&ns).unwrap(), tip);
+}
+
+#[test]
+fn the_index_is_refreshed_incrementally_and_matches_a_cold_build() {
+    pin();
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let store = open(&dir);
+    let ns = store.canonical().unwrap();
+    let actor = store.actor(None);
+    for n in 0..30 {
+        ops::create(&store, &ns, &actor, &new_issue(&format!("issue {n}"))).unwrap();
+    }
+    let tip = store.tip(&ns).unwrap().unwrap();
+    let (_, first) = git_beads::store::cache::load_reporting(&store, &ns, tip.tree).unwrap();
+    assert!(matches!(first, git_beads::store::cache::Source::Cold | git_beads::store::cache::Source::Incremental { .. }));
+    let (_, hit) = git_beads::store::cache::load_reporting(&store, &ns, tip.tree).unwrap();
+    assert_eq!(hit, git_beads::store::cache::Source::Hit);
+    let ids: Vec<String> = store.snapshot(&ns).unwrap().index.ids().map(str::to_string).collect();
+    ops::close(&store, &ns, &actor, &ids[..3], Some("done"), true).unwrap();
+    let tip = store.tip(&ns).unwrap().unwrap();
+    let (_, source) = git_beads::store::cache::load_reporting(&store, &ns, tip.tree).unwrap();
+    assert_eq!(source, git_beads::store::cache::Source::Incremental { changed: 3 }, "only the three changed blobs were read");
+    ops::delete(&store, &ns, &actor, &ids[3..4], true).unwrap();
+    let tip = store.tip(&ns).unwrap().unwrap();
+    let (warm, source) = git_beads::store::cache::load_reporting(&store, &ns, tip.tree).unwrap();
+    assert_eq!(source, git_beads::store::cache::Source::Incremental { changed: 1 });
+    let cold = git_beads::store::cache::build_cold(&store, &ns, tip.tree).unwrap();
+    let cold = git_beads::store::Index::open(git_beads::store::index::Bytes::Owned(cold)).unwrap();
+    assert_eq!(warm.len(), cold.len());
+    for i in 0..cold.len() {
+        assert_eq!((warm.id(i), warm.json_open(i), warm.blob(i)), (cold.id(i), cold.json_open(i), cold.blob(i)));
+    }
+}
+
+#[test]
+fn namespaces_are_validated() {
+    assert!(Namespace::branch("main").is_ok());
+    assert!(Namespace::branch("feature/x").is_ok());
+    for bad in ["bad..name", "ends.lock", "sp ace", "", "a~b", "x/"] {
+        assert!(Namespace::branch(bad).is_err(), "{bad:?}");
+    }
+}
