@@ -170,6 +170,31 @@ pub struct Changes {
     pub force: bool,
 }
 
+impl Changes {
+    /// Whether no change at all was asked for.
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none()
+            && self.description.is_none()
+            && self.design.is_none()
+            && self.acceptance_criteria.is_none()
+            && self.notes.is_none()
+            && self.status.is_none()
+            && self.priority.is_none()
+            && self.issue_type.is_none()
+            && self.assignee.is_none()
+            && self.owner.is_none()
+            && self.external_ref.is_none()
+            && self.add_labels.is_empty()
+            && self.remove_labels.is_empty()
+            && self.set_labels.is_none()
+            && self.due_at.is_none()
+            && self.defer_until.is_none()
+            && self.estimated_minutes.is_none()
+            && self.parent.is_none()
+            && !self.claim
+    }
+}
+
 fn opt(s: &str) -> Option<String> {
     Some(s.to_string()).filter(|s| !s.is_empty())
 }
@@ -529,8 +554,13 @@ pub fn dep_add(store: &Store, ns: &Namespace, actor: &Actor, issue: &str, on: &s
         if ty == DepType::ParentChild {
             i.dependencies.retain(|d| d.dep_type != DepType::ParentChild || d.id == to);
         }
-        let status = if i.add_dependency(stamped(&to, ty.clone(), txn)) { "added" } else { "exists" };
-        if status == "added" {
+        let previous = i.dependency(&to).map(|d| d.dep_type.to_string());
+        let status = match (i.add_dependency(stamped(&to, ty.clone(), txn)), previous) {
+            (false, _) => "exists",
+            (true, Some(_)) => "retyped",
+            (true, None) => "added",
+        };
+        if status != "exists" {
             i.updated_at = txn.now();
             txn.set_summary(format!("dep add {from} -> {to} ({ty})"));
             txn.put(i)?;

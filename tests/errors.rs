@@ -288,3 +288,12 @@ fn a_closed_pipe_exits_quietly() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn update_without_changes_is_a_usage_error() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let a = env.create(&dir, &["One"]);
+    let r = env.fails(&dir, &["update", &a], 2);
+    assert!(r.stderr.contains("nothing to update"), "{}", r.stderr);
+}

@@ -58,6 +58,8 @@ pub fn run(ctx: &mut Ctx, c: DepCommand) -> anyhow::Result<u8> {
                 ctx.ui.json_value(o)?;
             } else if o.status == "added" {
                 ctx.ui.status(&format!("{} now depends on {} ({})", o.issue_id, o.depends_on_id, o.dep_type));
+            } else if o.status == "retyped" {
+                ctx.ui.status(&format!("{} depends on {} as {} now (one dependency per pair)", o.issue_id, o.depends_on_id, o.dep_type));
             } else {
                 ctx.ui.status(&format!("{} already depends on {} ({})", o.issue_id, o.depends_on_id, o.dep_type));
             }

@@ -106,6 +106,9 @@ pub fn update(ctx: &mut Ctx, a: UpdateArgs) -> anyhow::Result<u8> {
         claim: a.claim,
         force: a.force,
     };
+    if c.is_empty() {
+        return Err(UsageError("nothing to update: give at least one field to change (see `git beads update --help`)".into()).into());
+    }
     if let Some(Some(m)) = c.estimated_minutes
         && m < 0
     {
