@@ -13,4 +13,5 @@ pub mod model;
 pub mod ops;
 pub mod query;
 pub mod store;
+pub mod sync;
 pub mod view;

@@ -3,32 +3,18 @@
 
 use super::{Ctx, exit};
 use git_beads::git::{self, Git};
-use git_beads::model::id;
 use git_beads::store::{self, Namespace};
-use std::collections::BTreeMap;
 
 #[derive(clap::Args, Debug)]
 pub struct InitArgs {
-    /// Prefix for new IDs (default: the existing one, else one inferred from
-    /// existing issues, else the repository's directory name).
+    /// Pin the prefix of new IDs (default: the prefix the project's issues
+    /// already use, else one made from the repository's directory name).
     #[arg(long, value_name = "PREFIX")]
     pub prefix: Option<String>,
     /// The branch whose namespace is canonical (default: the remote's
     /// default branch, else init.defaultBranch, else main).
     #[arg(long, value_name = "BRANCH")]
     pub branch: Option<String>,
-}
-
-/// The most common prefix among the IDs in `ns`, if any.
-fn inferred_prefix(ctx: &Ctx, ns: &Namespace) -> anyhow::Result<Option<String>> {
-    let snap = ctx.store.snapshot(ns)?;
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for i in snap.index.ids() {
-        if let Some(p) = id::prefix_of(i) {
-            *counts.entry(p).or_default() += 1;
-        }
-    }
-    Ok(counts.into_iter().max_by_key(|(_, c)| *c).map(|(p, _)| p.to_string()))
 }
 
 pub fn run(ctx: &mut Ctx, a: InitArgs) -> anyhow::Result<u8> {
@@ -46,18 +32,12 @@ pub fn run(ctx: &mut Ctx, a: InitArgs) -> anyhow::Result<u8> {
         actions.push(format!("set beads.canonical = {branch} (canonical namespace {ns})"));
     }
 
-    let prefix = match (&a.prefix, &ctx.store.settings().prefix) {
-        (Some(p), _) => p.clone(),
-        (None, Some(p)) => p.clone(),
-        (None, None) => match inferred_prefix(ctx, &ns)? {
-            Some(p) => p,
-            None => store::default_prefix(ctx.store.repo()),
-        },
-    };
-    store::validate_prefix(&prefix)?;
-    if ctx.store.settings().prefix.as_deref() != Some(prefix.as_str()) {
-        gitrun.config_set("beads.prefix", &prefix)?;
-        actions.push(format!("set beads.prefix = {prefix}"));
+    if let Some(p) = &a.prefix {
+        store::validate_prefix(p)?;
+        if ctx.store.settings().prefix.as_deref() != Some(p.as_str()) {
+            gitrun.config_set("beads.prefix", p)?;
+            actions.push(format!("set beads.prefix = {p}"));
+        }
     }
 
     for remote in gitrun.remotes()? {
@@ -70,10 +50,17 @@ pub fn run(ctx: &mut Ctx, a: InitArgs) -> anyhow::Result<u8> {
         actions.push("added refs/beads/ to log.excludeDecoration".to_string());
     }
     ctx.store.reload_settings()?;
+    let (prefix, origin) = ctx.store.prefix_and_origin();
+    let prefix_note = match origin {
+        "config" => format!("prefix {prefix}"),
+        "issues" => format!("prefix {prefix} (from the existing issues)"),
+        _ => format!("prefix {prefix} (from the directory name until issues say otherwise; pin one with --prefix)"),
+    };
 
     if ctx.ui.json {
         ctx.ui.json_value(&serde_json::json!({
             "prefix": prefix,
+            "prefix_source": origin,
             "canonical_branch": branch,
             "namespace": ns.refname(),
             "actions": actions,
@@ -83,9 +70,9 @@ pub fn run(ctx: &mut Ctx, a: InitArgs) -> anyhow::Result<u8> {
     }
     let place = ctx.store.workdir().unwrap_or_else(|| ctx.store.common_dir()).display().to_string();
     if actions.is_empty() {
-        ctx.ui.line(&format!("git-beads is already set up in {place}: prefix {prefix}, canonical namespace {ns}; nothing changed"))?;
+        ctx.ui.line(&format!("git-beads is already set up in {place}: {prefix_note}, canonical namespace {ns}; nothing changed"))?;
     } else {
-        ctx.ui.line(&format!("git-beads set up in {place}: prefix {prefix}, canonical namespace {ns}"))?;
+        ctx.ui.line(&format!("git-beads set up in {place}: {prefix_note}, canonical namespace {ns}"))?;
         for act in &actions {
             ctx.ui.line(&format!("  {act}"))?;
         }

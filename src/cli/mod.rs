@@ -12,6 +12,7 @@ mod list;
 mod log;
 mod mutate;
 mod show;
+mod sync;
 pub mod ui;
 
 use anyhow::Context as _;
@@ -30,6 +31,7 @@ pub mod exit {
     pub const NOT_FOUND: u8 = 3;
     pub const INVALID: u8 = 4;
     pub const DEPENDENCY: u8 = 5;
+    pub const SYNC: u8 = 6;
     pub const CONFLICT: u8 = 7;
 }
 
@@ -111,6 +113,14 @@ pub enum Command {
     Import(io::ImportArgs),
     /// The history of one issue, from the namespace's commits.
     Log(log::LogArgs),
+    /// Fetch, merge and push the beads namespaces.
+    Sync(sync::SyncArgs),
+    /// Fetch the remote's beads namespaces into refs/beads/remotes/.
+    Fetch(sync::RemoteArg),
+    /// Push local beads namespaces that are ahead of the remote.
+    Push(sync::RemoteArg),
+    /// Each namespace against its remote: ahead, behind, issues.
+    Status,
 }
 
 /// Everything a command needs.
@@ -216,6 +226,10 @@ fn dispatch(ctx: &mut Ctx, command: Option<Command>) -> anyhow::Result<u8> {
         Command::Export(a) => io::export(ctx, a),
         Command::Import(a) => io::import(ctx, a),
         Command::Log(a) => log::run(ctx, a),
+        Command::Sync(a) => sync::sync_cmd(ctx, a),
+        Command::Fetch(a) => sync::fetch(ctx, a),
+        Command::Push(a) => sync::push(ctx, a),
+        Command::Status => sync::status(ctx),
     }
 }
 
@@ -249,6 +263,7 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
         Some(E::Field(_) | E::Id(_) | E::Time(_) | E::Invalid(_) | E::BadNamespace(_) | E::Exists { .. }) => exit::INVALID,
         Some(E::Cycle { .. } | E::SelfDependency(_)) => exit::DEPENDENCY,
         Some(E::Claimed { .. } | E::Contended { .. }) => exit::CONFLICT,
+        Some(E::NoSuchRemote { .. } | E::Remote { .. } | E::PushRefused { .. } | E::PushRace { .. } | E::NotPushable { .. }) => exit::SYNC,
         None if is_invalid_value(e) => exit::INVALID,
         _ => exit::ERROR,
     }
@@ -274,6 +289,11 @@ fn code_name(e: &anyhow::Error) -> &'static str {
         Some(E::SelfDependency(_)) => "SELF_DEPENDENCY",
         Some(E::Claimed { .. }) => "ALREADY_CLAIMED",
         Some(E::Contended { .. }) => "CONTENDED",
+        Some(E::NoSuchRemote { .. }) => "NO_SUCH_REMOTE",
+        Some(E::Remote { .. }) => "REMOTE_UNREACHABLE",
+        Some(E::PushRefused { .. }) => "PUSH_REFUSED",
+        Some(E::PushRace { .. }) => "REMOTE_KEPT_MOVING",
+        Some(E::NotPushable { .. }) => "NOT_PUSHABLE",
         _ if e.chain().any(|c| c.downcast_ref::<UsageError>().is_some()) => "USAGE",
         None if is_invalid_value(e) => "VALIDATION_FAILED",
         _ => "ERROR",
@@ -295,6 +315,11 @@ fn hint(e: &anyhow::Error) -> Option<String> {
         E::Unreadable { blob, .. } => format!("inspect it with `git cat-file -p {blob}`; the other issues are unaffected"),
         E::UnknownFormat { .. } => "this namespace was written by a newer git-beads; upgrade to read it".into(),
         E::Contended { .. } => "many writers are updating the same namespace; try again".into(),
+        E::NoSuchRemote { name, .. } => format!("add it with `git remote add {name} <url>`, or name another remote"),
+        E::Remote { .. } => "check the remote's URL and your network; the local namespaces are unchanged, so just sync again".into(),
+        E::PushRefused { details, .. } if !details.is_empty() => format!("the remote said: {details}; the local namespaces are unchanged"),
+        E::PushRefused { .. } => "the local namespaces are unchanged; sync again once the remote accepts pushes".into(),
+        E::PushRace { .. } => "others are pushing to the same namespaces; sync again in a moment".into(),
         _ => return None,
     })
 }

@@ -67,6 +67,16 @@ pub enum Error {
     MissingObject { oid: ObjectId },
     #[error("object {oid} is a {found}, expected a {expected}")]
     WrongObjectKind { oid: ObjectId, expected: String, found: String },
+    #[error("no remote named {name:?} is configured{}", if known.is_empty() { " (this repository has no remotes)".to_string() } else { format!(" (known: {})", known.join(", ")) })]
+    NoSuchRemote { name: String, known: Vec<String> },
+    #[error("could not reach remote {remote}: {message}")]
+    Remote { remote: String, message: String },
+    #[error("remote {remote} refused the push: {reason}")]
+    PushRefused { remote: String, reason: String, details: String },
+    #[error("remote {remote} kept changing: gave up after {attempts} fetch-merge-push rounds")]
+    PushRace { remote: String, attempts: u32 },
+    #[error("{namespace}: {message}")]
+    NotPushable { namespace: String, message: String },
     #[error("invalid namespace name {0:?}")]
     BadNamespace(String),
     #[error("{0}")]
@@ -223,9 +233,9 @@ impl Store {
         Ok(())
     }
 
-    /// Whether `init` has run here (a prefix is configured).
+    /// Whether `init` has run here (the canonical branch is configured).
     pub fn is_initialized(&self) -> bool {
-        self.settings.prefix.is_some()
+        self.settings.canonical.is_some()
     }
 
     /// The branch whose namespace is canonical: `beads.canonical`, else the
@@ -258,9 +268,32 @@ impl Store {
         Namespace::branch(&self.canonical_branch())
     }
 
-    /// The prefix for new IDs: configured, or inferred from the directory name.
+    /// The prefix for new IDs: `beads.prefix` when set, else the most common
+    /// prefix of the canonical namespace's issues (so every clone of a
+    /// project agrees without configuring anything), else one made from the
+    /// repository's directory name.
     pub fn prefix(&self) -> String {
-        self.settings.prefix.clone().unwrap_or_else(|| default_prefix(&self.repo))
+        self.prefix_and_origin().0
+    }
+
+    /// The prefix, and where it comes from (`config`, `issues`, `directory`).
+    pub fn prefix_and_origin(&self) -> (String, &'static str) {
+        if let Some(p) = &self.settings.prefix {
+            return (p.clone(), "config");
+        }
+        let inferred = self.canonical().ok().and_then(|ns| self.snapshot(&ns).ok()).and_then(|snap| {
+            let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+            for i in snap.index.ids() {
+                if let Some(p) = model::id::prefix_of(i) {
+                    *counts.entry(p).or_default() += 1;
+                }
+            }
+            counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(p, _)| p.to_string())
+        });
+        match inferred {
+            Some(p) => (p, "issues"),
+            None => (default_prefix(&self.repo), "directory"),
+        }
     }
 
     /// Who acts when no `--actor` is given: `GIT_BEADS_ACTOR`, `BEADS_ACTOR`,

@@ -276,7 +276,8 @@ pub fn one_line(s: &str, max: usize) -> String {
     }
 }
 
-fn signatures(store: &Store, actor: &Actor) -> (gix::actor::Signature, gix::actor::Signature) {
+/// The author (the actor) and committer (the git identity) of a commit written now.
+pub(crate) fn signatures(store: &Store, actor: &Actor) -> (gix::actor::Signature, gix::actor::Signature) {
     let repo = store.repo();
     let now = gix::date::Time::now_local_or_utc();
     let author_time = repo.author().and_then(|r| r.ok()).and_then(|s| s.time().ok()).unwrap_or(now);
@@ -312,6 +313,25 @@ impl Store {
             }
         }
         Err(Error::Contended { ns: ns.to_string(), attempts: MAX_ATTEMPTS, last_error })
+    }
+
+    /// Points `ns` at `new` whatever it pointed at (tracking refs only).
+    pub fn set_ref(&self, ns: &Namespace, new: ObjectId, message: &str) -> Result<()> {
+        let name: gix::refs::FullName = ns.refname().try_into().map_err(|e| Error::git(format!("bad ref name {ns}"), e))?;
+        let edit = RefEdit {
+            change: Change::Update {
+                log: LogChange { mode: RefLog::AndReference, force_create_reflog: false, message: message.into() },
+                expected: PreviousValue::Any,
+                new: gix::refs::Target::Object(new),
+            },
+            name,
+            deref: false,
+        };
+        let (_, committer) = signatures(self, &self.actor(None));
+        self.repo()
+            .edit_references_as(Some(edit), Some(committer.to_ref(&mut gix::date::parse::TimeBuf::default())))
+            .map_err(|e| Error::git(format!("could not update {ns}"), e))?;
+        Ok(())
     }
 
     /// Moves `ns` from `expected` (`None`: must not exist) to `new`, failing

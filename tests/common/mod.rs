@@ -77,6 +77,14 @@ impl Env {
         Env { root, vars }
     }
 
+    /// An environment whose generated IDs are random (several clones must
+    /// not generate the same IDs).
+    pub fn unseeded() -> Env {
+        let mut env = Env::new();
+        env.vars.retain(|(k, _)| k != "GIT_BEADS_SEED");
+        env
+    }
+
     /// Overrides (or adds) an environment variable for later commands.
     pub fn set(&mut self, key: &str, value: &str) {
         self.vars.retain(|(k, _)| k != key);

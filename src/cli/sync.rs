@@ -1,0 +1,157 @@
+//! `sync`, `fetch`, `push`, `status`: moving namespaces between clones with git.
+
+use super::ui::clean;
+use super::{Ctx, exit};
+use git_beads::store::Error;
+use git_beads::sync::{self, Action, NsReport, Options, SyncReport};
+
+#[derive(clap::Args, Debug)]
+pub struct SyncArgs {
+    /// Only the namespaces that sync with REMOTE (default: every namespace
+    /// with its own remote; the canonical one with origin).
+    pub remote: Option<String>,
+    /// Fetch and merge, but do not push.
+    #[arg(long)]
+    pub no_push: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct RemoteArg {
+    /// The remote (default: every remote the namespaces sync with).
+    pub remote: Option<String>,
+}
+
+fn remotes(ctx: &Ctx, given: &Option<String>) -> anyhow::Result<Vec<String>> {
+    match given {
+        Some(r) => Ok(vec![r.clone()]),
+        None => {
+            let r = sync::remotes_in_use(&ctx.store)?;
+            if r.is_empty() {
+                return Err(Error::NoSuchRemote {
+                    name: "origin".into(),
+                    known: git_beads::git::Git::new(ctx.store.repo().git_dir()).remotes()?,
+                }
+                .into());
+            }
+            Ok(r)
+        }
+    }
+}
+
+fn describe(n: &NsReport) -> String {
+    let short = n.namespace.trim_start_matches("refs/beads/");
+    let what = match n.action {
+        Action::UpToDate => "up to date".to_string(),
+        Action::FastForward => "fast-forwarded".to_string(),
+        Action::Merged if n.resolved.is_empty() => "merged".to_string(),
+        Action::Merged => format!("merged ({} auto-resolved)", n.resolved.len()),
+        Action::Pushed => "pushed".to_string(),
+        Action::Created => "created from the remote".to_string(),
+        Action::HeldBack => "merged what could be read; NOT pushed (unreadable blobs)".to_string(),
+    };
+    let pushed = n.action == Action::Merged && n.remote_after != n.remote_before;
+    format!("{}: {short} {what}{}", n.remote, if pushed { ", pushed" } else { "" })
+}
+
+fn print_reports(ctx: &mut Ctx, reports: &[SyncReport]) -> anyhow::Result<u8> {
+    if ctx.ui.json {
+        ctx.ui.json_value(reports)?;
+    } else {
+        for r in reports {
+            if r.namespaces.is_empty() {
+                ctx.ui.line(&format!("{}: no beads namespaces on either side", r.remote))?;
+            }
+            for n in &r.namespaces {
+                ctx.ui.line(&describe(n))?;
+                for res in &n.resolved {
+                    ctx.ui.line(&format!("  auto-resolved {}", clean(&res.to_string(), true)))?;
+                }
+                for (old, new) in &n.renamed {
+                    ctx.ui.line(&format!("  renamed {old} -> {new}"))?;
+                }
+                for f in &n.refused {
+                    let side = if f.side == git_beads::sync::merge::Side::Local { "local" } else { "remote" };
+                    ctx.ui.warn(&format!("{}: not merged: {side} {} ({})", n.namespace, f.path, f.reason));
+                }
+            }
+            if r.rounds > 1 {
+                ctx.ui.status(&format!("{}: the remote moved during sync; took {} rounds", r.remote, r.rounds));
+            }
+        }
+    }
+    let complete = reports.iter().all(SyncReport::complete);
+    if !complete {
+        ctx.ui.warn("some namespaces hold blobs git-beads cannot read and were not pushed; fix or remove those blobs (or upgrade git-beads), then sync again");
+    }
+    Ok(if complete { exit::OK } else { exit::SYNC })
+}
+
+pub fn sync_cmd(ctx: &mut Ctx, a: SyncArgs) -> anyhow::Result<u8> {
+    let actor = ctx.actor();
+    let mut reports = Vec::new();
+    for remote in remotes(ctx, &a.remote)? {
+        reports.push(sync::sync(&ctx.store, &actor, &remote, Options { push: !a.no_push })?);
+    }
+    print_reports(ctx, &reports)
+}
+
+pub fn fetch(ctx: &mut Ctx, a: RemoteArg) -> anyhow::Result<u8> {
+    let mut fetched = Vec::new();
+    for remote in remotes(ctx, &a.remote)? {
+        sync::fetch(&ctx.store, &remote)?;
+        fetched.push(remote);
+    }
+    let st = sync::status(&ctx.store)?;
+    if ctx.ui.json {
+        ctx.ui.json_value(&serde_json::json!({ "fetched": fetched, "status": st }))?;
+    } else {
+        for s in st.iter().filter(|s| s.remote.as_ref().is_some_and(|r| fetched.contains(r))) {
+            if s.behind > 0 {
+                ctx.ui.line(&format!(
+                    "{}: {} behind {} by {} commits ({} issues); run `git beads sync`",
+                    s.remote.as_deref().unwrap_or(""),
+                    s.namespace.trim_start_matches("refs/beads/"),
+                    s.remote.as_deref().unwrap_or(""),
+                    s.behind,
+                    s.issues_behind
+                ))?;
+            }
+        }
+        ctx.ui.status(&format!("fetched {}", fetched.join(", ")));
+    }
+    Ok(exit::OK)
+}
+
+pub fn push(ctx: &mut Ctx, a: RemoteArg) -> anyhow::Result<u8> {
+    let mut reports = Vec::new();
+    for remote in remotes(ctx, &a.remote)? {
+        reports.push(sync::push(&ctx.store, &remote)?);
+    }
+    print_reports(ctx, &reports)
+}
+
+pub fn status(ctx: &mut Ctx) -> anyhow::Result<u8> {
+    let st = sync::status(&ctx.store)?;
+    if ctx.ui.json {
+        ctx.ui.json_value(&st)?;
+        return Ok(exit::OK);
+    }
+    let w = st.iter().map(|s| s.namespace.len()).max().unwrap_or(0);
+    for s in &st {
+        let remote = s.remote.clone().unwrap_or_else(|| "-".into());
+        let detail = match s.state {
+            "up_to_date" => "up to date".to_string(),
+            "ahead" => format!("ahead {} ({} issues)", s.ahead, s.issues_ahead),
+            "behind" => format!("behind {} ({} issues)", s.behind, s.issues_behind),
+            "diverged" => format!("ahead {} ({} issues), behind {} ({} issues)", s.ahead, s.issues_ahead, s.behind, s.issues_behind),
+            "local_only" => "not on the remote yet".to_string(),
+            "remote_only" => format!("only on the remote ({} commits)", s.behind),
+            _ => "no remote".to_string(),
+        };
+        ctx.ui.line(&format!("{:<w$}  {:<10} {:>6} issues  {detail}", s.namespace, remote, s.issues))?;
+    }
+    if st.is_empty() {
+        ctx.ui.status("no beads namespaces yet");
+    }
+    Ok(exit::OK)
+}

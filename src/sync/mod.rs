@@ -1,0 +1,666 @@
+//! Sync through git remotes: fetch the remote's namespaces into tracking
+//! refs, merge each with its local namespace (fast-forward, or the
+//! three-way merge of `merge`), push the results atomically with a lease on
+//! what was fetched, and only then move the local refs. A rejected push
+//! (someone pushed meanwhile) starts another round; any other failure leaves
+//! the local namespaces exactly as they were.
+
+pub mod merge;
+pub mod transport;
+
+use crate::git::Git;
+use crate::model::id;
+use crate::store::tree;
+use crate::store::{Actor, Error, Namespace, REF_ROOT, Result, Store, Tip};
+use gix::ObjectId;
+use merge::{Resolution, Side};
+
+/// Fetch-merge-push rounds before sync gives up on a remote that keeps moving.
+pub const MAX_ROUNDS: u32 = 5;
+
+/// The remote a namespace syncs with: `beads.<namespace>.remote` (e.g.
+/// `beads.heads/main.remote`), else for branch namespaces `beads.remote`,
+/// else `origin`. Tracking refs sync with nothing.
+pub fn remote_for(store: &Store, ns: &Namespace) -> Option<String> {
+    let cfg = store.repo().config_snapshot();
+    if let Some(r) = cfg.string(format!("beads.{}.remote", ns.short()).as_str()) {
+        let r = r.to_string();
+        return (!r.is_empty()).then_some(r);
+    }
+    if ns.short().starts_with("heads/") {
+        return Some(cfg.string("beads.remote").map(|s| s.to_string()).filter(|s| !s.is_empty()).unwrap_or_else(|| "origin".into()));
+    }
+    None
+}
+
+/// The tracking ref of `ns` for `remote`: `refs/beads/remotes/<remote>/<short>`.
+pub fn tracking_ref(ns: &Namespace, remote: &str) -> String {
+    format!("{REF_ROOT}remotes/{remote}/{}", ns.short())
+}
+
+/// What `git fetch` needs to keep the tracking refs of `remote` current.
+pub fn fetch_refspecs(remote: &str) -> Vec<String> {
+    vec![crate::git::fetch_refspec(remote)]
+}
+
+/// What sync did to one namespace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    UpToDate,
+    /// The local namespace moved forward to the remote's.
+    FastForward,
+    /// Both had changed: merged.
+    Merged,
+    /// Only the local side had changes: pushed.
+    Pushed,
+    /// The remote had a namespace the clone did not: created locally.
+    Created,
+    /// Not pushed: the namespace holds blobs git-beads cannot read.
+    HeldBack,
+}
+
+/// A blob that was not merged or pushed because it cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Refused {
+    pub path: String,
+    pub side: Side,
+    pub reason: String,
+}
+
+/// One namespace's outcome.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct NsReport {
+    pub namespace: String,
+    pub remote: String,
+    pub action: Action,
+    pub local_before: Option<String>,
+    pub local_after: Option<String>,
+    pub remote_before: Option<String>,
+    pub remote_after: Option<String>,
+    pub resolved: Vec<Resolution>,
+    pub refused: Vec<Refused>,
+    pub renamed: Vec<(String, String)>,
+}
+
+/// One remote's outcome.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SyncReport {
+    pub remote: String,
+    pub namespaces: Vec<NsReport>,
+    /// Fetch-merge-push rounds it took (more than one when others pushed meanwhile).
+    pub rounds: u32,
+}
+
+impl SyncReport {
+    /// Whether every namespace is fully synced.
+    pub fn complete(&self) -> bool {
+        self.namespaces.iter().all(|n| n.action != Action::HeldBack)
+    }
+}
+
+/// What to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Push the merged namespaces (false: fetch and merge only).
+    pub push: bool,
+}
+
+fn git(store: &Store) -> Git {
+    Git::new(store.repo().git_dir())
+}
+
+/// Fails unless `remote` is a configured remote.
+pub fn check_remote(store: &Store, remote: &str) -> Result<()> {
+    let known = git(store).remotes()?;
+    if known.iter().any(|r| r == remote) { Ok(()) } else { Err(Error::NoSuchRemote { name: remote.to_string(), known }) }
+}
+
+/// Fetches the beads namespaces of `remote` into its tracking refs.
+pub fn fetch(store: &Store, remote: &str) -> Result<()> {
+    check_remote(store, remote)?;
+    transport::fetch(&git(store), remote, &fetch_refspecs(remote))
+}
+
+/// The remotes the local namespaces sync with, canonical's first.
+pub fn remotes_in_use(store: &Store) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    if let Some(r) = remote_for(store, &store.canonical()?) {
+        out.push(r);
+    }
+    for ns in local_namespaces(store)? {
+        if let Some(r) = remote_for(store, &ns)
+            && !out.contains(&r)
+        {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// Local namespaces (everything under `refs/beads/` but tracking refs).
+pub fn local_namespaces(store: &Store) -> Result<Vec<Namespace>> {
+    Ok(store.namespaces()?.into_iter().filter(|n| !n.short().starts_with("remotes/")).collect())
+}
+
+/// The namespaces that sync with `remote`: local ones, and ones the remote
+/// has that the clone does not (from the tracking refs).
+fn namespaces_for(store: &Store, remote: &str) -> Result<Vec<Namespace>> {
+    let mut out: Vec<Namespace> =
+        local_namespaces(store)?.into_iter().filter(|n| remote_for(store, n).as_deref() == Some(remote)).collect();
+    let prefix = format!("remotes/{remote}/");
+    for t in store.namespaces()? {
+        if let Some(rest) = t.short().strip_prefix(&prefix) {
+            let local = Namespace::from_ref(&format!("{REF_ROOT}{rest}"))?;
+            if !out.contains(&local) && remote_for(store, &local).as_deref() == Some(remote) {
+                out.push(local);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn commit_tip(store: &Store, commit: ObjectId) -> Result<Tip> {
+    let c = store.repo().find_commit(commit).map_err(|e| Error::git(format!("could not read commit {commit}"), e))?;
+    let tree = c.tree_id().map_err(|e| Error::git(format!("could not read the tree of {commit}"), e))?.detach();
+    Ok(Tip { commit, tree })
+}
+
+fn ref_tip(store: &Store, name: &str) -> Result<Option<Tip>> {
+    store.tip(&Namespace::from_ref(name)?)
+}
+
+/// The best common ancestor of two commits, if they share history.
+pub fn merge_base(store: &Store, a: ObjectId, b: ObjectId) -> Result<Option<ObjectId>> {
+    match store.repo().merge_base(a, b) {
+        Ok(Some(id)) => Ok(Some(id.detach())),
+        Ok(None) => Ok(None),
+        Err(e) => Err(Error::git(format!("could not compute the merge base of {a} and {b}"), e)),
+    }
+}
+
+/// Blobs added or changed from tree `from` to tree `to` that cannot be read.
+fn unreadable_changes(store: &Store, from: Option<ObjectId>, to: ObjectId) -> Result<Vec<(String, String)>> {
+    let repo = store.repo();
+    let from = from.unwrap_or_else(|| ObjectId::empty_tree(repo.object_hash()));
+    let mut out = Vec::new();
+    let mut buf = Vec::new();
+    for c in tree::diff(repo, &from, &to)? {
+        let Some(new) = c.new else { continue };
+        if c.path == tree::FORMAT_FILE {
+            continue;
+        }
+        let reason = match id::id_from_path(&c.path) {
+            Some(found) if id::blob_path(found) == c.path => match tree::read_object(repo, &new, gix::objs::Kind::Blob, &mut buf) {
+                Ok(data) => crate::store::parse_blob(&Namespace::from_ref("refs/beads/check").expect("valid name"), &c.path, new, data)
+                    .err()
+                    .map(|e| crate::store::cache::error_chain(&e)),
+                Err(Error::WrongObjectKind { .. }) => Some("not a blob".into()),
+                Err(e) => return Err(e),
+            },
+            _ => Some("not an issue blob in the namespace layout".into()),
+        };
+        if let Some(r) = reason {
+            out.push((c.path, format!("blob {new}: {r}")));
+        }
+    }
+    Ok(out)
+}
+
+/// The plan for one namespace in one round.
+struct Plan {
+    ns: Namespace,
+    local: Option<Tip>,
+    remote: Option<Tip>,
+    /// What the local ref should point at afterwards.
+    target: Option<ObjectId>,
+    /// Whether `target` should be pushed.
+    push: bool,
+    report: NsReport,
+}
+
+fn write_merge_commit(store: &Store, actor: &Actor, tree: ObjectId, parents: Vec<ObjectId>, message: &str) -> Result<ObjectId> {
+    let (author, committer) = crate::store::txn::signatures(store, actor);
+    let commit = gix::objs::Commit {
+        tree,
+        parents: parents.into_iter().collect(),
+        author,
+        committer,
+        encoding: None,
+        message: message.into(),
+        extra_headers: Vec::new(),
+    };
+    Ok(store.repo().write_object(&commit).map_err(|e| Error::git("could not write the merge commit", e))?.detach())
+}
+
+fn merge_message(ns: &Namespace, remote: &str, base: Option<ObjectId>, report: &NsReport) -> String {
+    let mut m = format!("sync: merge {remote} into {}", ns.short());
+    if !report.resolved.is_empty() {
+        m.push_str(&format!(" ({} auto-resolved)", report.resolved.len()));
+    }
+    m.push_str("\n\n");
+    if !report.resolved.is_empty() {
+        m.push_str("Auto-resolved:\n");
+        for r in &report.resolved {
+            m.push_str(&format!("- {}\n", crate::store::txn::one_line(&r.to_string(), 200)));
+        }
+        m.push('\n');
+    }
+    if !report.refused.is_empty() {
+        m.push_str("Not merged (unreadable):\n");
+        for r in &report.refused {
+            m.push_str(&format!(
+                "- {} ({}): {}\n",
+                r.path,
+                if r.side == Side::Local { "local" } else { "remote" },
+                crate::store::txn::one_line(&r.reason, 200)
+            ));
+        }
+        m.push('\n');
+    }
+    m.push_str("Beads-Op: merge\n");
+    m.push_str(&format!("Beads-Remote: {remote}\n"));
+    m.push_str(&format!("Beads-Merge-Base: {}\n", base.map(|b| b.to_string()).unwrap_or_else(|| "none".into())));
+    m
+}
+
+/// Integrates `remote` into `local`: fast-forward when possible, else a
+/// three-way merge commit. Unreadable remote blobs are left out (and the
+/// remote tip is then not recorded as a parent, so nothing claims to contain
+/// them).
+fn integrate(
+    store: &Store,
+    actor: &Actor,
+    ns: &Namespace,
+    remote_name: &str,
+    local: Option<Tip>,
+    remote: Tip,
+    report: &mut NsReport,
+) -> Result<ObjectId> {
+    let base = match local {
+        Some(l) => merge_base(store, l.commit, remote.commit)?,
+        None => None,
+    };
+    let fast_forward = local.is_none() || base == local.map(|l| l.commit);
+    if fast_forward {
+        let bad = unreadable_changes(store, local.map(|l| l.tree), remote.tree)?;
+        if bad.is_empty() {
+            // Check the layout version before adopting the remote tree.
+            let mut buf = Vec::new();
+            tree::check_format(store.repo(), ns.refname(), &tree::entries(store.repo(), &remote.tree, &mut buf)?)?;
+            report.action = if local.is_some() { Action::FastForward } else { Action::Created };
+            return Ok(remote.commit);
+        }
+    }
+    let base_tree = match (fast_forward, base) {
+        (true, _) => local.map(|l| l.tree),
+        (false, Some(b)) => Some(commit_tip(store, b)?.tree),
+        (false, None) => None,
+    };
+    let ours = local.map(|l| l.tree).unwrap_or_else(|| ObjectId::empty_tree(store.repo().object_hash()));
+    let merged = merge::merge_trees(store.repo(), ns.refname(), base_tree, ours, remote.tree)?;
+    let mut tree_id = merged.tree.expect("merge_trees returns a tree");
+    report.resolved = merged.resolved;
+    report.renamed = merged.renamed;
+    report.refused = merged.refused.into_iter().map(|(path, side, reason)| Refused { path, side, reason }).collect();
+    // Keep local unreadable blobs as they are: they are not ours to drop.
+    let local_refused: Vec<&Refused> = report.refused.iter().filter(|r| r.side == Side::Local).collect();
+    if !local_refused.is_empty() {
+        let mut editor = store.repo().edit_tree(tree_id).map_err(|e| Error::git("could not edit the merged tree", e))?;
+        for r in local_refused {
+            if let Some(oid) = tree::lookup(store.repo(), &ours, &r.path)? {
+                editor
+                    .upsert(r.path.as_str(), gix::objs::tree::EntryKind::Blob, oid)
+                    .map_err(|e| Error::git("could not edit the merged tree", e))?;
+            }
+        }
+        tree_id = editor.write().map_err(|e| Error::git("could not write the merged tree", e))?.detach();
+    }
+    let remote_refused = report.refused.iter().any(|r| r.side == Side::Remote);
+    let mut parents: Vec<ObjectId> = local.map(|l| l.commit).into_iter().collect();
+    if !remote_refused {
+        parents.push(remote.commit);
+    }
+    report.action = if report.refused.is_empty() { Action::Merged } else { Action::HeldBack };
+    if let Some(l) = local
+        && parents.len() == 1
+        && l.tree == tree_id
+    {
+        return Ok(l.commit);
+    }
+    write_merge_commit(store, actor, tree_id, parents, &merge_message(ns, remote_name, base, report))
+}
+
+fn plan(store: &Store, actor: &Actor, ns: &Namespace, remote_name: &str) -> Result<Plan> {
+    let local = store.tip(ns)?;
+    let remote = ref_tip(store, &tracking_ref(ns, remote_name))?;
+    let hex = |t: Option<Tip>| t.map(|t| t.commit.to_string());
+    let mut report = NsReport {
+        namespace: ns.refname().to_string(),
+        remote: remote_name.to_string(),
+        action: Action::UpToDate,
+        local_before: hex(local),
+        local_after: hex(local),
+        remote_before: hex(remote),
+        remote_after: hex(remote),
+        resolved: Vec::new(),
+        refused: Vec::new(),
+        renamed: Vec::new(),
+    };
+    let local_ahead = match (local, remote) {
+        (Some(l), Some(r)) => l.commit != r.commit && merge_base(store, l.commit, r.commit)? == Some(r.commit),
+        (Some(_), None) => true,
+        _ => false,
+    };
+    let (target, push) = match (local, remote) {
+        (None, None) => (None, false),
+        (Some(l), Some(r)) if l.commit == r.commit => (Some(l.commit), false),
+        (Some(l), _) if local_ahead => {
+            report.action = Action::Pushed;
+            (Some(l.commit), true)
+        }
+        (l, Some(r)) => {
+            let t = integrate(store, actor, ns, remote_name, l, r, &mut report)?;
+            let push = matches!(report.action, Action::Merged);
+            (Some(t), push)
+        }
+        (Some(l), None) => (Some(l.commit), false),
+    };
+    let mut plan = Plan { ns: ns.clone(), local, remote, target, push, report };
+    // Never push what cannot be read back.
+    if plan.push {
+        let to = commit_tip(store, plan.target.expect("a pushed target"))?;
+        let bad = unreadable_changes(store, plan.remote.map(|r| r.tree), to.tree)?;
+        if !bad.is_empty() {
+            plan.push = false;
+            plan.report.action = Action::HeldBack;
+            plan.report.refused.extend(bad.into_iter().map(|(path, reason)| Refused { path, side: Side::Local, reason }));
+        }
+    }
+    Ok(plan)
+}
+
+/// Moves the local ref of a plan to its target; if a local writer moved it
+/// meanwhile, merges that work with the target instead (nothing is lost; the
+/// next sync pushes it).
+fn apply_local(store: &Store, actor: &Actor, p: &mut Plan, remote_name: &str) -> Result<()> {
+    let Some(target) = p.target else { return Ok(()) };
+    let mut expected = p.local.map(|l| l.commit);
+    for _ in 0..crate::store::txn::MAX_ATTEMPTS {
+        if expected == Some(target) {
+            p.report.local_after = Some(target.to_string());
+            return Ok(());
+        }
+        match store.compare_and_swap(&p.ns, expected, target, &format!("sync with {remote_name}")) {
+            Ok(()) => {
+                p.report.local_after = Some(target.to_string());
+                return Ok(());
+            }
+            Err(_) => {
+                let now = store.tip(&p.ns)?;
+                match now {
+                    Some(n) if merge_base(store, n.commit, target)? == Some(target) => {
+                        // The local writer built on top of the target already.
+                        p.report.local_after = Some(n.commit.to_string());
+                        return Ok(());
+                    }
+                    Some(n) => {
+                        let t = commit_tip(store, target)?;
+                        let mut extra = p.report.clone();
+                        let merged = integrate(store, actor, &p.ns, remote_name, Some(n), t, &mut extra)?;
+                        p.report.resolved.extend(extra.resolved);
+                        return {
+                            let r = store.compare_and_swap(&p.ns, Some(n.commit), merged, &format!("sync with {remote_name}"));
+                            if r.is_ok() {
+                                p.report.local_after = Some(merged.to_string());
+                                Ok(())
+                            } else {
+                                expected = store.tip(&p.ns)?.map(|t| t.commit);
+                                continue;
+                            }
+                        };
+                    }
+                    None => expected = None,
+                }
+            }
+        }
+    }
+    Err(Error::Contended {
+        ns: p.ns.to_string(),
+        attempts: crate::store::txn::MAX_ATTEMPTS,
+        last_error: "local writers kept moving the namespace during sync".into(),
+    })
+}
+
+/// Fetches, merges and (unless `opts.push` is false) pushes every namespace
+/// that syncs with `remote`.
+pub fn sync(store: &Store, actor: &Actor, remote: &str, opts: Options) -> Result<SyncReport> {
+    check_remote(store, remote)?;
+    let g = git(store);
+    for round in 1..=MAX_ROUNDS {
+        transport::fetch(&g, remote, &fetch_refspecs(remote))?;
+        let mut plans = Vec::new();
+        for ns in namespaces_for(store, remote)? {
+            plans.push(plan(store, actor, &ns, remote)?);
+        }
+        if opts.push {
+            let updates: Vec<transport::Update> = plans
+                .iter()
+                .filter(|p| p.push)
+                .map(|p| transport::Update {
+                    refname: p.ns.refname().to_string(),
+                    new: p.target.expect("pushed plans have a target"),
+                    expected: p.remote.map(|r| r.commit),
+                })
+                .collect();
+            match transport::push(&g, remote, &updates)? {
+                Ok(()) => {}
+                Err(transport::Refusal::Stale(_)) => continue,
+                Err(transport::Refusal::Refused { reason, details }) => {
+                    return Err(Error::PushRefused { remote: remote.to_string(), reason, details });
+                }
+            }
+            for p in plans.iter_mut().filter(|p| p.push) {
+                let t = p.target.expect("pushed plans have a target");
+                let tracking = Namespace::from_ref(&tracking_ref(&p.ns, remote))?;
+                store.set_ref(&tracking, t, &format!("git-beads: pushed to {remote}"))?;
+                p.report.remote_after = Some(t.to_string());
+            }
+        } else {
+            for p in plans.iter_mut().filter(|p| p.push) {
+                p.push = false;
+            }
+        }
+        for p in plans.iter_mut() {
+            // Without a push, a merge is still applied locally (fetch + merge).
+            apply_local(store, actor, p, remote)?;
+        }
+        return Ok(SyncReport { remote: remote.to_string(), namespaces: plans.into_iter().map(|p| p.report).collect(), rounds: round });
+    }
+    Err(Error::PushRace { remote: remote.to_string(), attempts: MAX_ROUNDS })
+}
+
+/// Pushes local namespaces that are ahead of what was last fetched; refuses
+/// (without pushing anything) when a namespace is behind or diverged.
+pub fn push(store: &Store, remote: &str) -> Result<SyncReport> {
+    check_remote(store, remote)?;
+    let mut updates = Vec::new();
+    let mut reports = Vec::new();
+    for ns in namespaces_for(store, remote)? {
+        let Some(local) = store.tip(&ns)? else { continue };
+        let remote_tip = ref_tip(store, &tracking_ref(&ns, remote))?;
+        let hex = |t: Option<Tip>| t.map(|t| t.commit.to_string());
+        let mut report = NsReport {
+            namespace: ns.refname().to_string(),
+            remote: remote.to_string(),
+            action: Action::UpToDate,
+            local_before: hex(Some(local)),
+            local_after: hex(Some(local)),
+            remote_before: hex(remote_tip),
+            remote_after: hex(remote_tip),
+            resolved: Vec::new(),
+            refused: Vec::new(),
+            renamed: Vec::new(),
+        };
+        match remote_tip {
+            Some(r) if r.commit == local.commit => {}
+            Some(r) if merge_base(store, local.commit, r.commit)? != Some(r.commit) => {
+                return Err(Error::NotPushable {
+                    namespace: ns.to_string(),
+                    message: format!("{remote} has changes this clone does not; run `git beads sync {remote}` to merge them first"),
+                });
+            }
+            _ => {
+                let bad = unreadable_changes(store, remote_tip.map(|r| r.tree), local.tree)?;
+                if let Some((path, why)) = bad.first() {
+                    return Err(Error::NotPushable {
+                        namespace: ns.to_string(),
+                        message: format!("{path} cannot be read ({why}); fix it before pushing"),
+                    });
+                }
+                report.action = Action::Pushed;
+                report.remote_after = Some(local.commit.to_string());
+                updates.push(transport::Update {
+                    refname: ns.refname().to_string(),
+                    new: local.commit,
+                    expected: remote_tip.map(|r| r.commit),
+                });
+            }
+        }
+        reports.push((ns, report));
+    }
+    match transport::push(&git(store), remote, &updates)? {
+        Ok(()) => {}
+        Err(transport::Refusal::Stale(_)) => {
+            return Err(Error::NotPushable {
+                namespace: remote.to_string(),
+                message: format!("{remote} changed since the last fetch; run `git beads sync {remote}`"),
+            });
+        }
+        Err(transport::Refusal::Refused { reason, details }) => {
+            return Err(Error::PushRefused { remote: remote.to_string(), reason, details });
+        }
+    }
+    for (ns, r) in &reports {
+        if r.action == Action::Pushed {
+            let local = store.tip(ns)?.expect("pushed namespaces exist").commit;
+            store.set_ref(&Namespace::from_ref(&tracking_ref(ns, remote))?, local, &format!("git-beads: pushed to {remote}"))?;
+        }
+    }
+    Ok(SyncReport { remote: remote.to_string(), namespaces: reports.into_iter().map(|(_, r)| r).collect(), rounds: 1 })
+}
+
+/// Where one namespace stands against its remote.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct NsStatus {
+    pub namespace: String,
+    pub remote: Option<String>,
+    pub tracking: Option<String>,
+    pub state: &'static str,
+    /// Commits the local namespace has that the remote does not.
+    pub ahead: usize,
+    /// Commits the remote has that the local namespace does not.
+    pub behind: usize,
+    /// Issues changed locally since the common base.
+    pub issues_ahead: usize,
+    /// Issues changed on the remote since the common base.
+    pub issues_behind: usize,
+    pub issues: usize,
+}
+
+fn count_commits(store: &Store, from: ObjectId, hide: Option<ObjectId>) -> Result<usize> {
+    let walk = store.repo().rev_walk([from]);
+    let walk = match hide {
+        Some(h) => walk.with_hidden([h]),
+        None => walk,
+    };
+    let iter = walk.all().map_err(|e| Error::git("could not walk history", e))?;
+    let mut n = 0;
+    for c in iter {
+        c.map_err(|e| Error::git("could not walk history", e))?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn changed_issues(store: &Store, from: Option<ObjectId>, to: Option<ObjectId>) -> Result<usize> {
+    let empty = ObjectId::empty_tree(store.repo().object_hash());
+    let (a, b) = (from.unwrap_or(empty), to.unwrap_or(empty));
+    Ok(tree::diff(store.repo(), &a, &b)?.iter().filter(|c| id::id_from_path(&c.path).is_some()).count())
+}
+
+/// Every local namespace (and every remote one not yet local) against its
+/// tracking ref, as of the last fetch.
+pub fn status(store: &Store) -> Result<Vec<NsStatus>> {
+    let mut seen: Vec<(Namespace, Option<String>)> = local_namespaces(store)?
+        .into_iter()
+        .map(|n| {
+            let r = remote_for(store, &n);
+            (n, r)
+        })
+        .collect();
+    for t in store.namespaces()? {
+        if let Some(rest) = t.short().strip_prefix("remotes/")
+            && let Some((remote, short)) = rest.split_once('/')
+        {
+            let local = Namespace::from_ref(&format!("{REF_ROOT}{short}"))?;
+            if !seen.iter().any(|(n, _)| *n == local) && remote_for(store, &local).as_deref() == Some(remote) {
+                seen.push((local, Some(remote.to_string())));
+            }
+        }
+    }
+    seen.sort();
+    let mut out = Vec::new();
+    for (ns, remote) in seen {
+        let local = store.tip(&ns)?;
+        let tracking = remote.as_deref().map(|r| tracking_ref(&ns, r));
+        let theirs = match &tracking {
+            Some(t) => ref_tip(store, t)?,
+            None => None,
+        };
+        let issues = match local {
+            Some(_) => store.snapshot(&ns)?.index.len(),
+            None => 0,
+        };
+        let (state, ahead, behind, ia, ib) = match (local, theirs) {
+            (Some(l), Some(t)) if l.commit == t.commit => ("up_to_date", 0, 0, 0, 0),
+            (Some(l), Some(t)) => {
+                let base = merge_base(store, l.commit, t.commit)?;
+                let base_tree = match base {
+                    Some(b) => Some(commit_tip(store, b)?.tree),
+                    None => None,
+                };
+                let ahead = count_commits(store, l.commit, Some(t.commit))?;
+                let behind = count_commits(store, t.commit, Some(l.commit))?;
+                let state = match (ahead, behind) {
+                    (_, 0) => "ahead",
+                    (0, _) => "behind",
+                    _ => "diverged",
+                };
+                (state, ahead, behind, changed_issues(store, base_tree, Some(l.tree))?, changed_issues(store, base_tree, Some(t.tree))?)
+            }
+            (Some(l), None) => (
+                if remote.is_some() { "local_only" } else { "no_remote" },
+                count_commits(store, l.commit, None)?,
+                0,
+                changed_issues(store, None, Some(l.tree))?,
+                0,
+            ),
+            (None, Some(t)) => ("remote_only", 0, count_commits(store, t.commit, None)?, 0, changed_issues(store, None, Some(t.tree))?),
+            (None, None) => continue,
+        };
+        out.push(NsStatus {
+            namespace: ns.refname().to_string(),
+            remote,
+            tracking: tracking.filter(|_| theirs.is_some()),
+            state,
+            ahead,
+            behind,
+            issues_ahead: ia,
+            issues_behind: ib,
+            issues,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,134 @@
+//! Fetch and push through the system `git`, which owns credentials, ssh
+//! configuration, proxies and every transport. Push output is read in
+//! `--porcelain` form, never as prose.
+
+use crate::git::Git;
+use crate::store::{Error, Result};
+use gix::ObjectId;
+
+/// Fetches `refspecs` from `remote`, pruning tracking refs the remote no
+/// longer has (only within those refspecs).
+pub fn fetch(git: &Git, remote: &str, refspecs: &[String]) -> Result<()> {
+    let mut args: Vec<String> =
+        ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--prune", remote].iter().map(|s| s.to_string()).collect();
+    args.extend(refspecs.iter().cloned());
+    let out = git.output(&args)?;
+    if out.status.success() {
+        return Ok(());
+    }
+    Err(Error::Remote { remote: remote.to_string(), message: first_lines(&String::from_utf8_lossy(&out.stderr)) })
+}
+
+/// One ref a push should move.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Update {
+    /// The ref on the remote (same name as the local namespace).
+    pub refname: String,
+    /// The commit to push.
+    pub new: ObjectId,
+    /// What the remote ref must point at for the push to go through (the
+    /// value last fetched); `None`: it must not exist.
+    pub expected: Option<ObjectId>,
+}
+
+/// Why a push did not go through.
+#[derive(Debug)]
+pub enum Refusal {
+    /// The remote moved since the fetch: fetch, merge and try again.
+    Stale(String),
+    /// The remote refused for good (a hook, permissions): report it.
+    Refused { reason: String, details: String },
+}
+
+/// Pushes every update in one atomic transaction with leases. `Ok(Err(_))`
+/// is a refusal the remote reported; `Err(_)` a failure to talk to it.
+pub fn push(git: &Git, remote: &str, updates: &[Update]) -> Result<std::result::Result<(), Refusal>> {
+    if updates.is_empty() {
+        return Ok(Ok(()));
+    }
+    // --no-verify: this push is git-beads' own; a pre-push hook that syncs
+    // beads namespaces must not run again from inside it.
+    let mut args: Vec<String> = ["push", "--atomic", "--porcelain", "--no-verify", remote].iter().map(|s| s.to_string()).collect();
+    for u in updates {
+        let lease = u.expected.map(|o| o.to_string()).unwrap_or_default();
+        args.push(format!("--force-with-lease={}:{lease}", u.refname));
+    }
+    for u in updates {
+        args.push(format!("{}:{}", u.new, u.refname));
+    }
+    let out = git.output(&args)?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    if out.status.success() {
+        return Ok(Ok(()));
+    }
+    let lines: Vec<PorcelainLine> = stdout.lines().filter_map(PorcelainLine::parse).collect();
+    if lines.is_empty() {
+        return Err(Error::Remote { remote: remote.to_string(), message: first_lines(&stderr) });
+    }
+    let rejected: Vec<&PorcelainLine> = lines.iter().filter(|l| l.flag == '!').collect();
+    let remote_says: String = stderr
+        .lines()
+        .filter(|l| l.starts_with("remote:"))
+        .map(|l| l.trim_start_matches("remote:").trim())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
+    if let Some(hard) = rejected.iter().find(|l| l.summary.starts_with("[remote rejected]") || l.summary.contains("[remote failure]")) {
+        let reason = hard.summary.trim_start_matches("[remote rejected]").trim().trim_matches(|c| c == '(' || c == ')').to_string();
+        return Ok(Err(Refusal::Refused { reason: if reason.is_empty() { hard.summary.clone() } else { reason }, details: remote_says }));
+    }
+    if rejected
+        .iter()
+        .any(|l| l.summary.contains("stale info") || l.summary.contains("fetch first") || l.summary.contains("non-fast-forward"))
+    {
+        return Ok(Err(Refusal::Stale(rejected.iter().map(|l| format!("{} {}", l.to, l.summary)).collect::<Vec<_>>().join("; "))));
+    }
+    if let Some(first) = rejected.first() {
+        return Ok(Err(Refusal::Refused { reason: first.summary.clone(), details: remote_says }));
+    }
+    Err(Error::Remote { remote: remote.to_string(), message: first_lines(&stderr) })
+}
+
+/// One ref line of `git push --porcelain`.
+#[derive(Debug)]
+struct PorcelainLine {
+    flag: char,
+    to: String,
+    summary: String,
+}
+
+impl PorcelainLine {
+    fn parse(line: &str) -> Option<PorcelainLine> {
+        let mut chars = line.chars();
+        let flag = chars.next()?;
+        if !matches!(flag, ' ' | '+' | '-' | '*' | '!' | '=') || chars.next() != Some('\t') {
+            return None;
+        }
+        let mut parts = line[2..].splitn(2, '\t');
+        let refs = parts.next()?;
+        let summary = parts.next().unwrap_or("").to_string();
+        let to = refs.split_once(':').map(|(_, t)| t.to_string()).unwrap_or_else(|| refs.to_string());
+        Some(PorcelainLine { flag, to, summary })
+    }
+}
+
+fn first_lines(s: &str) -> String {
+    let lines: Vec<&str> = s.lines().map(str::trim).filter(|l| !l.is_empty()).take(6).collect();
+    if lines.is_empty() { "git gave no reason".into() } else { lines.join("; ") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn porcelain_lines() {
+        let l = PorcelainLine::parse("!\tabc:refs/beads/heads/main\t[rejected] (stale info)").unwrap();
+        assert_eq!((l.flag, l.to.as_str(), l.summary.as_str()), ('!', "refs/beads/heads/main", "[rejected] (stale info)"));
+        assert!(PorcelainLine::parse("To /tmp/x.git").is_none());
+        assert!(PorcelainLine::parse("Done").is_none());
+        let l = PorcelainLine::parse("*\tabc:refs/beads/heads/x\t[new reference]").unwrap();
+        assert_eq!(l.flag, '*');
+    }
+}
