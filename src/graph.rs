@@ -17,7 +17,7 @@
 //! - ready = status `open`, `defer_until` not in the future, and not blocked.
 
 use crate::store::Index;
-use crate::store::index::{NO_TIME, Time, UNRESOLVED, status_code};
+use crate::store::index::{DepRef, NO_TIME, Time, UNRESOLVED, status_code};
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::{HashMap, HashSet};
 
@@ -151,17 +151,17 @@ impl<'a> Universe<'a> {
     }
 
     /// The dependencies of `n`, each with the node it resolves to (if any).
-    pub fn deps(&self, n: Node) -> impl Iterator<Item = (Option<Node>, &'a str, &'a str)> + '_ {
+    pub fn deps(&self, n: Node) -> impl Iterator<Item = (Option<Node>, DepRef<'a>)> + '_ {
         let (p, idx, r) = self.locate(n);
         idx.deps(r).map(move |d| {
             let target = if d.target_row != UNRESOLVED {
                 Some(Node(self.offsets[p] + d.target_row as usize))
             } else if self.parts.len() > 1 {
-                self.find(d.target)
+                self.find(d.target())
             } else {
                 None
             };
-            (target, d.target, d.dep_type)
+            (target, d)
         })
     }
 
@@ -178,12 +178,12 @@ impl<'a> Universe<'a> {
         }
         for node in self.nodes() {
             let done = self.is_done(node);
-            for (target, _, ty) in self.deps(node) {
+            for (target, d) in self.deps(node) {
                 if let Some(t) = target {
                     dependents[t.0] += 1;
                 }
-                let blocking = matches!(ty, "blocks" | "conditional-blocks" | "waits-for");
-                if ty == "parent-child" {
+                let blocking = d.is_blocking();
+                if d.is_parent() {
                     match target {
                         Some(parent) => {
                             family.add_edge(NodeIndex::new(parent.0), NodeIndex::new(node.0), ());
@@ -231,14 +231,12 @@ impl<'a> Universe<'a> {
         if self.is_done(n) {
             return out;
         }
-        for (target, id, ty) in self.deps(n) {
-            let blocking = matches!(ty, "blocks" | "conditional-blocks" | "waits-for");
-            match (target, ty) {
-                (None, _) if blocking || ty == "parent-child" => {
-                    out.push(Blocker::Dangling { id: id.to_string(), dep_type: ty.to_string() })
-                }
-                (Some(t), "parent-child") if a.dep_blocked[t.0] => out.push(Blocker::Parent { id: id.to_string() }),
-                (Some(t), _) if blocking && !self.is_done(t) => {
+        for (target, d) in self.deps(n) {
+            let (id, ty) = (d.target(), d.dep_type());
+            match target {
+                None if d.is_blocking() || d.is_parent() => out.push(Blocker::Dangling { id: id.to_string(), dep_type: ty.to_string() }),
+                Some(t) if d.is_parent() && a.dep_blocked[t.0] => out.push(Blocker::Parent { id: id.to_string() }),
+                Some(t) if d.is_blocking() && !self.is_done(t) => {
                     out.push(Blocker::Dependency { id: id.to_string(), dep_type: ty.to_string(), status: self.status(t).to_string() })
                 }
                 _ => {}
@@ -287,9 +285,9 @@ impl<'a> Universe<'a> {
             g.add_node(());
         }
         for node in self.nodes() {
-            for (target, _, ty) in self.deps(node) {
+            for (target, d) in self.deps(node) {
                 if let Some(t) = target
-                    && matches!(ty, "blocks" | "conditional-blocks" | "waits-for" | "parent-child")
+                    && (d.is_blocking() || d.is_parent())
                 {
                     g.add_edge(NodeIndex::new(node.0), NodeIndex::new(t.0), ());
                 }
@@ -382,23 +380,28 @@ pub enum ReadySort {
 /// Sorts `nodes` by `policy` at time `now_us`; ties go to the smaller ID.
 pub fn sort_ready(u: &Universe<'_>, nodes: &mut [Node], policy: ReadySort, now_us: i64) {
     const RECENT_US: i64 = 48 * 3600 * 1_000_000;
-    let key = |n: &Node| {
-        let (_, idx, r) = u.locate(*n);
-        (idx.priority(r), idx.time(r, Time::Created), idx.id(r))
-    };
-    nodes.sort_by(|a, b| {
-        let (pa, ca, ia) = key(a);
-        let (pb, cb, ib) = key(b);
+    let mut keyed: Vec<(u8, i64, Node)> = nodes
+        .iter()
+        .map(|&n| {
+            let (_, idx, r) = u.locate(n);
+            (idx.priority(r), idx.time(r, Time::Created), n)
+        })
+        .collect();
+    keyed.sort_by(|&(pa, ca, a), &(pb, cb, b)| {
+        let by_id = || u.id(a).cmp(u.id(b));
         match policy {
-            ReadySort::Oldest => ca.cmp(&cb).then(ia.cmp(ib)),
-            ReadySort::Priority => pa.cmp(&pb).then(cb.cmp(&ca)).then(ia.cmp(ib)),
+            ReadySort::Oldest => ca.cmp(&cb).then_with(by_id),
+            ReadySort::Priority => pa.cmp(&pb).then(cb.cmp(&ca)).then_with(by_id),
             ReadySort::Hybrid => {
                 let ra = now_us - ca <= RECENT_US;
                 let rb = now_us - cb <= RECENT_US;
-                rb.cmp(&ra).then_with(|| if ra && rb { pa.cmp(&pb) } else { std::cmp::Ordering::Equal }).then(ca.cmp(&cb)).then(ia.cmp(ib))
+                rb.cmp(&ra).then_with(|| if ra && rb { pa.cmp(&pb) } else { std::cmp::Ordering::Equal }).then(ca.cmp(&cb)).then_with(by_id)
             }
         }
     });
+    for (slot, (_, _, n)) in nodes.iter_mut().zip(keyed) {
+        *slot = n;
+    }
 }
 
 #[cfg(test)]

@@ -491,11 +491,11 @@ pub fn delete(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], appl
         let mut touched: BTreeSet<String> = BTreeSet::new();
         for (row, d) in index.all_deps() {
             let owner = index.id(row);
-            if doomed.contains(d.target) && !doomed.contains(owner) {
+            if doomed.contains(d.target()) && !doomed.contains(owner) {
                 plan.dependents.push(DependentEdge {
                     issue_id: owner.to_string(),
-                    depends_on_id: d.target.to_string(),
-                    dep_type: d.dep_type.to_string(),
+                    depends_on_id: d.target().to_string(),
+                    dep_type: d.dep_type().to_string(),
                 });
                 touched.insert(owner.to_string());
             }
@@ -748,13 +748,13 @@ pub fn parse_jsonl(text: &str) -> std::result::Result<Vec<Issue>, Vec<(usize, St
 
 /// Dependencies of `n` in the view, as (target ID, type, resolved node).
 pub fn dependencies_of(u: &Universe<'_>, n: Node) -> Vec<(String, String, Option<Node>)> {
-    u.deps(n).map(|(t, id, ty)| (id.to_string(), ty.to_string(), t)).collect()
+    u.deps(n).map(|(t, d)| (d.target().to_string(), d.dep_type().to_string(), t)).collect()
 }
 
 /// Issues that depend on `n`, as (dependent node, type).
 pub fn dependents_of(u: &Universe<'_>, n: Node) -> Vec<(Node, String)> {
     let mut out: Vec<(Node, String)> =
-        u.nodes().flat_map(|m| u.deps(m).filter(move |(t, _, _)| *t == Some(n)).map(move |(_, _, ty)| (m, ty.to_string()))).collect();
+        u.nodes().flat_map(|m| u.deps(m).filter(move |(t, _)| *t == Some(n)).map(move |(_, d)| (m, d.dep_type().to_string()))).collect();
     out.sort_by(|a, b| u.id(a.0).cmp(u.id(b.0)));
     out
 }

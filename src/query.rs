@@ -291,8 +291,8 @@ pub fn summary(u: &Universe<'_>, a: &Analysis, now_us: i64) -> Summary {
     let (mut lead_sum, mut lead_n) = (0f64, 0usize);
     let mut has_children = vec![false; u.len()];
     for n in u.nodes() {
-        for (t, _, ty) in u.deps(n) {
-            if let (Some(t), "parent-child") = (t, ty) {
+        for (t, d) in u.deps(n) {
+            if let Some(t) = t.filter(|_| d.is_parent()) {
                 has_children[t.0] = true;
             }
         }
