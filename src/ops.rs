@@ -69,9 +69,10 @@ pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue) -> R
             (None, Some(p)) => {
                 let prefix_dot = format!("{p}.");
                 let index = txn.index()?;
-                let mut candidate = id::next_child(p, index.ids().filter(|i| i.starts_with(&prefix_dot)));
+                let exhausted = || Error::Invalid(format!("no child ID is left under {p}"));
+                let mut candidate = id::next_child(p, index.ids().filter(|i| i.starts_with(&prefix_dot))).ok_or_else(exhausted)?;
                 while txn.exists(&candidate)? {
-                    candidate = id::next_child(p, [candidate.as_str()]);
+                    candidate = id::next_child(p, [candidate.as_str()]).ok_or_else(exhausted)?;
                 }
                 candidate
             }
@@ -317,6 +318,9 @@ pub fn update(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], c: &
         for typed in ids {
             let id = txn.resolve(typed)?;
             let mut issue = txn.require(&id)?;
+            if let Some(Some(p)) = &parent {
+                refuse_cycle(txn, &id, p)?;
+            }
             let blocked = if c.claim { blockers_of(txn, &id)? } else { Vec::new() };
             if apply_changes(&mut issue, c, txn, parent.clone(), &blocked)? {
                 txn.put(issue.clone())?;
@@ -522,6 +526,21 @@ pub fn delete(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], appl
     })
 }
 
+/// Fails with the cycle that a blocking edge `from -> to` would close.
+fn refuse_cycle(txn: &Txn<'_>, from: &str, to: &str) -> Result<()> {
+    if from == to {
+        return Err(Error::SelfDependency(from.to_string()));
+    }
+    let index = txn.index()?;
+    let u = Universe::new(vec![index]);
+    if let (Some(a), Some(b)) = (u.find(from), u.find(to))
+        && let Some(cycle) = u.would_cycle(a, b)
+    {
+        return Err(Error::Cycle { cycle });
+    }
+    Ok(())
+}
+
 /// The outcome of `dep add`/`dep remove`.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct DepOutcome {
@@ -543,13 +562,7 @@ pub fn dep_add(store: &Store, ns: &Namespace, actor: &Actor, issue: &str, on: &s
         }
         let mut i = txn.require(&from)?;
         if ty.is_blocking() || ty == DepType::ParentChild {
-            let index = txn.index()?;
-            let u = Universe::new(vec![index]);
-            if let (Some(a), Some(b)) = (u.find(&from), u.find(&to))
-                && let Some(cycle) = u.would_cycle(a, b)
-            {
-                return Err(Error::Cycle { cycle });
-            }
+            refuse_cycle(txn, &from, &to)?;
         }
         if ty == DepType::ParentChild {
             i.dependencies.retain(|d| d.dep_type != DepType::ParentChild || d.id == to);
@@ -678,6 +691,17 @@ pub fn import(
     store.mutate(ns, actor, |txn| {
         txn.set_op("import");
         let index = txn.index()?;
+        let unreadable: std::collections::HashMap<String, crate::store::index::InvalidEntry> =
+            index.invalid().into_iter().filter_map(|e| Some((id::id_from_path(&e.path)?.to_string(), e))).collect();
+        if let Some((bad, e)) = issues.iter().find_map(|i| unreadable.get(&i.id).map(|e| (&i.id, e))) {
+            return Err(Error::Unreadable {
+                id: bad.clone(),
+                namespace: txn.namespace().to_string(),
+                path: e.path.clone(),
+                blob: e.blob.clone(),
+                reason: format!("{}; importing over it would lose it, so nothing was imported", e.error),
+            });
+        }
         let mut report = ImportReport { total: issues.len(), dry_run, ..Default::default() };
         let mut staged = Vec::new();
         for issue in issues {

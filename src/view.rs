@@ -38,6 +38,9 @@ impl View {
     /// across all namespaces of the view.
     pub fn resolve(&self, u: &Universe<'_>, input: &str) -> Result<Node> {
         let input = input.trim();
+        if input.is_empty() {
+            return Err(Error::Id(model::id::IdError { id: String::new(), reason: "it is empty" }));
+        }
         if let Some(n) = u.find(input) {
             return Ok(n);
         }

@@ -100,3 +100,41 @@ fn worktrees_share_one_cache() {
     assert_eq!(files.len(), 1, "one index file for one tree, whichever worktree asked");
     assert!(!env.path("wt/.git").is_dir(), "nothing is written into the worktree");
 }
+
+#[test]
+fn a_stray_copy_under_another_path_never_hides_the_real_issue() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let a = env.create(&dir, &["Real"]);
+    env.create(&dir, &["Other"]);
+    env.ok(&dir, &["list"]);
+    // Copy a's blob under a wrong path with plain git, behind the cache's back.
+    let blob = env.git(&dir, &["rev-parse", &format!("refs/beads/heads/main:issues/s/h/{a}.json")]).trim().to_string();
+    let idx = env.path("scratch-index").display().to_string();
+    let run = |args: &[&str]| {
+        let mut c = std::process::Command::new("git");
+        c.env_clear();
+        for (k, v) in &env.vars {
+            c.env(k, v);
+        }
+        let out = c.env("GIT_INDEX_FILE", &idx).current_dir(&dir).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    run(&["read-tree", "refs/beads/heads/main"]);
+    run(&["update-index", "--add", "--cacheinfo", &format!("100644,{blob},issues/z/z/{a}.json")]);
+    run(&["update-index", "--add", "--cacheinfo", &format!("100644,{blob},issues/q/q/junk/x.txt")]);
+    let tree = run(&["write-tree"]);
+    let commit = env.git(&dir, &["commit-tree", &tree, "-p", "refs/beads/heads/main", "-m", "stray"]).trim().to_string();
+    env.git(&dir, &["update-ref", "refs/beads/heads/main", &commit]);
+    assert_consistent(&env, &dir, "after a stray copy appeared");
+    assert_eq!(env.json(&dir, &["show", &a])[0]["title"], "Real");
+    // Removing the stray tree clears its warning.
+    run(&["rm", "--cached", "-q", "-r", "issues/q/q/junk"]);
+    let tree = run(&["write-tree"]);
+    let commit = env.git(&dir, &["commit-tree", &tree, "-p", "refs/beads/heads/main", "-m", "clean"]).trim().to_string();
+    env.git(&dir, &["update-ref", "refs/beads/heads/main", &commit]);
+    let r = env.run(&dir, &["list"]);
+    assert!(!r.stderr.contains("junk"), "{}", r.stderr);
+    assert_consistent(&env, &dir, "after the stray tree went away");
+}

@@ -328,6 +328,10 @@ fn dependencies_add_remove_list_tree_and_refuse_cycles() {
     assert_eq!(out["status"], json!("removed"));
     let out = env.json(&dir, &["dep", "remove", &a, &b]);
     assert_eq!(out["status"], json!("not_found"));
+    // A new parent is checked for cycles too.
+    let child = env.create(&dir, &["Child", "--parent", &a]);
+    let r = env.fails(&dir, &["update", &a, "--parent", &child], 5);
+    assert!(r.stderr.contains("would create a cycle"), "{}", r.stderr);
     let r = env.fails(&dir, &["dep", "add", &a, &b, "--type", "likes"], 2);
     assert!(r.stderr.contains("unknown dependency type"), "{}", r.stderr);
 }

@@ -215,6 +215,10 @@ fn an_unknown_namespace_format_is_refused_whole() {
     assert!(r.stderr.contains("namespace refs/beads/heads/main uses format version 7; this git-beads reads version 1"), "{}", r.stderr);
     assert!(r.stderr.contains("Hint: this namespace was written by a newer git-beads"), "{}", r.stderr);
     env.fails(&dir, &["create", "x"], 1);
+    // Not even by exact ID, which needs no index.
+    env.fails(&dir, &["update", "bd-shs1", "--title", "x"], 1);
+    env.fails(&dir, &["comments", "add", "bd-shs1", "hello"], 1);
+    env.fails(&dir, &["label", "add", "bd-shs1", "l"], 1);
     assert_eq!(env.tip(&dir, "refs/beads/heads/main"), tip, "nothing is written over a newer format");
 }
 
@@ -296,4 +300,63 @@ fn update_without_changes_is_a_usage_error() {
     let a = env.create(&dir, &["One"]);
     let r = env.fails(&dir, &["update", &a], 2);
     assert!(r.stderr.contains("nothing to update"), "{}", r.stderr);
+}
+
+#[test]
+fn far_future_dates_are_refused_not_wrapped() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let a = env.create(&dir, &["One"]);
+    for when in ["+99999999w", "+5000000d", "12000-01-01"] {
+        let r = env.fails(&dir, &["update", &a, "--due", when], 4);
+        assert!(r.stderr.contains("invalid date or time"), "{when}: {}", r.stderr);
+    }
+    env.ok(&dir, &["update", &a, "--due", "9999-12-31"]);
+    assert_eq!(env.json(&dir, &["show", &a])[0]["due_at"], "9999-12-31T00:00:00Z");
+}
+
+#[test]
+fn an_empty_id_matches_nothing() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let a = env.create(&dir, &["Only one"]);
+    for args in [vec!["close", ""], vec!["show", " "], vec!["delete", "", "--force"], vec!["update", "", "-p", "1"]] {
+        let r = env.fails(&dir, &args, 4);
+        assert!(r.stderr.contains("invalid issue ID \"\": it is empty"), "{args:?}: {}", r.stderr);
+    }
+    assert_eq!(env.json(&dir, &["show", &a])[0]["status"], "open");
+}
+
+#[test]
+fn child_numbering_cannot_overflow() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let file = env.path("kids.jsonl");
+    std::fs::write(
+        &file,
+        "{\"id\":\"bd-abcd\",\"title\":\"parent\",\"created_at\":\"2026-01-01T00:00:00Z\"}\n{\"id\":\"bd-abcd.18446744073709551615\",\"title\":\"last child\",\"created_at\":\"2026-01-01T00:00:00Z\"}\n",
+    )
+    .unwrap();
+    env.ok(&dir, &["import", file.to_str().unwrap()]);
+    let r = env.fails(&dir, &["create", "one more", "--parent", "bd-abcd"], 4);
+    assert!(r.stderr.contains("no child ID is left under bd-abcd"), "{}", r.stderr);
+}
+
+#[test]
+fn import_never_overwrites_an_unreadable_blob() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let future = b"{\n  \"format_version\": 2,\n  \"id\": \"bd-fut1\",\n  \"title\": \"From the future\",\n  \"created_at\": \"2026-01-01T00:00:00Z\"\n}\n";
+    env.create(&dir, &["One"]);
+    write_raw(&env, &dir, "issues/f/u/bd-fut1.json", future);
+    let tip = env.tip(&dir, "refs/beads/heads/main");
+    let file = env.path("in.jsonl");
+    std::fs::write(&file, "{\"id\":\"bd-fut1\",\"title\":\"older\",\"created_at\":\"2026-01-01T00:00:00Z\"}\n").unwrap();
+    let r = env.fails(&dir, &["import", file.to_str().unwrap()], 1);
+    assert!(
+        r.stderr.contains("issue bd-fut1 in refs/beads/heads/main cannot be read") && r.stderr.contains("nothing was imported"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(env.tip(&dir, "refs/beads/heads/main"), tip);
 }

@@ -127,8 +127,7 @@ fn the_index_is_refreshed_incrementally_and_matches_a_cold_build() {
     let tip = store.tip(&ns).unwrap().unwrap();
     let (warm, source) = git_beads::store::cache::load_reporting(&store, &ns, tip.tree).unwrap();
     assert_eq!(source, git_beads::store::cache::Source::Incremental { changed: 1 });
-    let cold = git_beads::store::cache::build_cold(&store, &ns, tip.tree).unwrap();
-    let cold = git_beads::store::Index::open(git_beads::store::index::Bytes::Owned(cold)).unwrap();
+    let cold = git_beads::store::cache::build_cold_index(&store, &ns, tip.tree).unwrap();
     assert_eq!(warm.len(), cold.len());
     for i in 0..cold.len() {
         assert_eq!((warm.id(i), warm.json_open(i), warm.blob(i)), (cold.id(i), cold.json_open(i), cold.blob(i)));

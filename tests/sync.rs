@@ -514,3 +514,84 @@ fn merging_two_namespaces_is_symmetric_and_idempotent() {
     let blob = env.git(&dir, &["cat-file", "-p", &format!("{merged}:issues/{}/{}/{x}.json", &x[3..4], &x[4..5])]);
     assert!(blob.contains("\"title\": \"Right\"") && blob.contains("\"labels\": [\"l\"]") && blob.contains("\"priority\": 1"), "{blob}");
 }
+
+#[test]
+fn local_writers_during_sync_lose_nothing() {
+    let env = Env::unseeded();
+    let (_bare, clones) = setup(&env, 2);
+    let (x, y) = (clones[0].clone(), clones[1].clone());
+    let target = env.create(&x, &["Busy issue"]);
+    env.ok(&x, &["sync"]);
+    env.ok(&y, &["sync"]);
+    const WRITERS: usize = 3;
+    const OPS: usize = 15;
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|w| {
+            let (vars, x, target) = (env.vars.clone(), x.clone(), target.clone());
+            std::thread::spawn(move || {
+                for op in 0..OPS {
+                    let mut c = Command::new(common::bin());
+                    c.env_clear();
+                    for (k, v) in &vars {
+                        c.env(k, v);
+                    }
+                    let out = c.current_dir(&x).args(["label", "add", &target, &format!("w{w}-{op}")]).output().unwrap();
+                    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                }
+            })
+        })
+        .collect();
+    // Meanwhile the other clone keeps pushing, and x keeps syncing.
+    for n in 0..6 {
+        env.create(&y, &[&format!("from y {n}")]);
+        env.ok(&y, &["sync"]);
+        env.ok(&x, &["sync"]);
+    }
+    for w in writers {
+        w.join().unwrap();
+    }
+    env.ok(&x, &["sync"]);
+    env.ok(&y, &["sync"]);
+    let labels = env.json(&x, &["label", "list", &target]);
+    assert_eq!(labels.as_array().unwrap().len(), WRITERS * OPS, "every local write survived the syncs");
+    assert_eq!(env.json(&y, &["label", "list", &target]), labels);
+    assert_eq!(env.json(&x, &["list"]).as_array().unwrap().len(), 7);
+}
+
+#[test]
+fn a_new_clone_does_not_adopt_a_namespace_with_unreadable_blobs() {
+    let env = Env::unseeded();
+    let (bare, clones) = setup(&env, 2);
+    let (x, y) = (&clones[0], &clones[1]);
+    env.create(x, &["Fine"]);
+    env.ok(x, &["sync"]);
+    // Publish a blob from a newer format by hand.
+    let future = b"{\n  \"format_version\": 2,\n  \"id\": \"bd-fut1\",\n  \"title\": \"From the future\",\n  \"created_at\": \"2026-01-01T00:00:00Z\"\n}\n";
+    let blob = env.git_stdin(x, &["hash-object", "-w", "--stdin"], future);
+    let idx = env.path("scratch-index").display().to_string();
+    let run = |args: &[&str]| {
+        let mut c = Command::new("git");
+        c.env_clear();
+        for (k, v) in &env.vars {
+            c.env(k, v);
+        }
+        let out = c.env("GIT_INDEX_FILE", &idx).current_dir(x).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    run(&["read-tree", "refs/beads/heads/main"]);
+    run(&["update-index", "--add", "--cacheinfo", &format!("100644,{blob},issues/f/u/bd-fut1.json")]);
+    let t = run(&["write-tree"]);
+    let c = env.git(x, &["commit-tree", &t, "-p", "refs/beads/heads/main", "-m", "future"]).trim().to_string();
+    env.git(x, &["push", "-q", bare.to_str().unwrap(), &format!("{c}:refs/beads/heads/main")]);
+    let r = env.fails(y, &["sync"], 6);
+    assert!(r.stderr.contains("not merged: remote issues/f/u/bd-fut1.json"), "{}", r.stderr);
+    assert_eq!(env.tip(y, "refs/beads/heads/main"), None, "no namespace without the remote as its base");
+    // Once the blob is gone, the clone takes the namespace as it is.
+    run(&["rm", "--cached", "-q", "issues/f/u/bd-fut1.json"]);
+    let t2 = run(&["write-tree"]);
+    let c2 = env.git(x, &["commit-tree", &t2, "-p", &c, "-m", "fixed"]).trim().to_string();
+    env.git(x, &["push", "-q", bare.to_str().unwrap(), &format!("{c2}:refs/beads/heads/main")]);
+    env.ok(y, &["sync"]);
+    assert_eq!(env.tip(y, "refs/beads/heads/main"), Some(c2));
+}

@@ -96,9 +96,8 @@ pub struct StaleArgs {
 /// plus `extra` fields (already rendered, each starting with a comma).
 pub fn row_json(u: &Universe<'_>, a: &Analysis, n: Node, extra: &str) -> String {
     let (_, idx, r) = u.locate(n);
-    let open = idx.json_open(r);
-    let mut s = String::with_capacity(open.len() + 64 + extra.len());
-    s.push_str(open);
+    let mut s = String::with_capacity(1024 + extra.len());
+    idx.write_json_open(r, &mut s);
     let _ = write!(s, ",\"dependency_count\":{},\"dependent_count\":{}{extra}}}", idx.dep_count(r), a.dependents[n.0]);
     s
 }

@@ -15,7 +15,7 @@ use super::time::Timestamp;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// The blob format version this build reads and writes.
 pub const FORMAT_VERSION: u64 = 1;
@@ -40,33 +40,40 @@ pub enum Form {
     Beads,
     /// beads' shape without comments (what list views print).
     BeadsSummary,
+    /// Like `BeadsSummary` without the description: the index stores the
+    /// description once and splices it in when printing.
+    IndexRow,
 }
 
 /// Encodes the canonical blob for `issue` (its lists must be normalized).
 pub fn to_blob(issue: &Issue) -> Vec<u8> {
-    let mut w = ObjWriter::multiline();
-    w.raw("format_version", &FORMAT_VERSION.to_string());
+    let mut buf = Vec::with_capacity(1024);
+    let mut w = Obj::open(&mut buf, true);
+    w.raw("format_version", &FORMAT_VERSION);
     write_fields(&mut w, issue, Form::Blob, None);
-    let mut s = w.finish();
-    s.push('\n');
-    s.into_bytes()
+    w.close();
+    buf.push(b'\n');
+    buf
 }
 
 /// Encodes `issue` as one line of beads JSON (no trailing newline).
 pub fn to_beads_json(issue: &Issue, form: Form) -> String {
-    let mut w = ObjWriter::compact();
+    let mut buf = Vec::with_capacity(1024);
+    let mut w = Obj::open(&mut buf, false);
     write_fields(&mut w, issue, form, None);
-    w.finish()
+    w.close();
+    String::from_utf8(buf).expect("the JSON writer emits UTF-8")
 }
 
 /// Like [`to_beads_json`], without the closing brace, each dependency object
 /// extended with the JSON fields `dep_extra` renders (e.g. `,"title":"..."`).
 pub fn to_beads_json_open(issue: &Issue, form: Form, dep_extra: &dyn Fn(&Dependency) -> String) -> String {
-    let mut w = ObjWriter::compact();
+    let mut buf = Vec::with_capacity(1024);
+    let mut w = Obj::open(&mut buf, false);
     write_fields(&mut w, issue, form, Some(dep_extra));
-    let mut s = w.finish();
-    s.pop();
-    s
+    w.close();
+    buf.pop();
+    String::from_utf8(buf).expect("the JSON writer emits UTF-8")
 }
 
 /// Decodes a blob or a beads JSONL line.
@@ -77,131 +84,112 @@ pub fn from_slice(bytes: &[u8]) -> Result<Issue, DecodeError> {
     raw.finish()
 }
 
-fn write_fields(w: &mut ObjWriter, i: &Issue, form: Form, dep_extra: Option<&dyn Fn(&Dependency) -> String>) {
+fn write_fields(w: &mut Obj<'_>, i: &Issue, form: Form, dep_extra: Option<&dyn Fn(&Dependency) -> String>) {
     w.str("id", &i.id);
     w.str("title", &i.title);
-    w.str_nonempty("description", &i.description);
+    if form != Form::IndexRow {
+        w.str_nonempty("description", &i.description);
+    }
     w.str_nonempty("design", &i.design);
     w.str_nonempty("acceptance_criteria", &i.acceptance_criteria);
     w.str_nonempty("notes", &i.notes);
     w.str("status", i.status.as_str());
-    w.raw("priority", &i.priority.get().to_string());
+    w.raw("priority", &i.priority.get());
     w.str("issue_type", i.issue_type.as_str());
     w.opt_str("assignee", i.assignee.as_deref());
     w.opt_str("owner", i.owner.as_deref());
     if let Some(m) = i.estimated_minutes {
-        w.raw("estimated_minutes", &m.to_string());
+        w.raw("estimated_minutes", &m);
     }
-    w.str("created_at", &i.created_at.to_canonical());
+    w.time("created_at", Some(i.created_at));
     w.opt_str("created_by", i.created_by.as_deref());
-    w.str("updated_at", &i.updated_at.to_canonical());
-    w.opt_str("closed_at", i.closed_at.map(|t| t.to_canonical()).as_deref());
+    w.time("updated_at", Some(i.updated_at));
+    w.time("closed_at", i.closed_at);
     w.opt_str("close_reason", i.close_reason.as_deref());
-    w.opt_str("due_at", i.due_at.map(|t| t.to_canonical()).as_deref());
-    w.opt_str("defer_until", i.defer_until.map(|t| t.to_canonical()).as_deref());
+    w.time("due_at", i.due_at);
+    w.time("defer_until", i.defer_until);
     w.opt_str("external_ref", i.external_ref.as_deref());
     if !i.labels.is_empty() {
-        w.raw("labels", &compact(&i.labels));
+        w.raw("labels", &i.labels);
     }
     if !i.dependencies.is_empty() {
-        let items: Vec<String> = i
-            .dependencies
-            .iter()
-            .map(|d| {
-                let mut j = dep_json(&i.id, d, form);
-                if let Some(extra) = dep_extra {
-                    j.pop();
-                    j.push_str(&extra(d));
-                    j.push('}');
-                }
-                j
-            })
-            .collect();
-        w.list("dependencies", &items);
+        w.list("dependencies", &i.dependencies, |o, d| {
+            if form == Form::Blob {
+                o.str("id", &d.id);
+            } else {
+                o.str("issue_id", &i.id);
+                o.str("depends_on_id", &d.id);
+            }
+            o.str("type", d.dep_type.as_str());
+            o.time("created_at", d.created_at);
+            o.opt_str("created_by", d.created_by.as_deref());
+            for (k, v) in &d.extra {
+                o.raw(k, v);
+            }
+            if let Some(extra) = dep_extra {
+                o.append(&extra(d));
+            }
+        });
     }
-    if !i.comments.is_empty() && form != Form::BeadsSummary {
-        let items: Vec<String> = i.comments.iter().map(|c| comment_json(&i.id, c, form)).collect();
-        w.list("comments", &items);
+    if !i.comments.is_empty() && form != Form::BeadsSummary && form != Form::IndexRow {
+        w.list("comments", &i.comments, |o, c| {
+            o.raw("id", &c.id);
+            if form != Form::Blob {
+                o.str("issue_id", &i.id);
+            }
+            o.str("author", &c.author);
+            o.str("text", &c.text);
+            o.time("created_at", Some(c.created_at));
+            for (k, v) in &c.extra {
+                o.raw(k, v);
+            }
+        });
     }
     if !i.metadata.is_empty() {
-        let items: Vec<(String, String)> = i.metadata.iter().map(|(k, v)| (k.clone(), compact(v))).collect();
-        w.map("metadata", &items);
+        w.map("metadata", &i.metadata);
     }
     for (k, v) in &i.extra {
-        w.raw(k, &compact(v));
+        w.raw(k, v);
     }
 }
 
-fn dep_json(owner: &str, d: &Dependency, form: Form) -> String {
-    let mut w = ObjWriter::compact();
-    if form == Form::Blob {
-        w.str("id", &d.id);
-    } else {
-        w.str("issue_id", owner);
-        w.str("depends_on_id", &d.id);
-    }
-    w.str("type", d.dep_type.as_str());
-    w.opt_str("created_at", d.created_at.map(|t| t.to_canonical()).as_deref());
-    w.opt_str("created_by", d.created_by.as_deref());
-    for (k, v) in &d.extra {
-        w.raw(k, &compact(v));
-    }
-    w.finish()
-}
-
-fn comment_json(owner: &str, c: &Comment, form: Form) -> String {
-    let mut w = ObjWriter::compact();
-    w.raw("id", &compact(&c.id));
-    if form != Form::Blob {
-        w.str("issue_id", owner);
-    }
-    w.str("author", &c.author);
-    w.str("text", &c.text);
-    w.str("created_at", &c.created_at.to_canonical());
-    for (k, v) in &c.extra {
-        w.raw(k, &compact(v));
-    }
-    w.finish()
-}
-
-fn compact<T: serde::Serialize + ?Sized>(v: &T) -> String {
-    serde_json::to_string(v).expect("serializing plain JSON values cannot fail")
-}
-
-/// Writes a JSON object either one field per line or on one line.
-struct ObjWriter {
-    out: String,
+/// Writes one JSON object into a buffer, either one field per line (the
+/// top level of a blob) or on one line.
+struct Obj<'b> {
+    buf: &'b mut Vec<u8>,
     multiline: bool,
     first: bool,
 }
 
-impl ObjWriter {
-    fn multiline() -> Self {
-        ObjWriter { out: String::from("{"), multiline: true, first: true }
-    }
-    fn compact() -> Self {
-        ObjWriter { out: String::from("{"), multiline: false, first: true }
+fn put<T: serde::Serialize + ?Sized>(buf: &mut Vec<u8>, v: &T) {
+    serde_json::to_writer(buf, v).expect("serializing plain JSON values into memory cannot fail");
+}
+
+impl<'b> Obj<'b> {
+    fn open(buf: &'b mut Vec<u8>, multiline: bool) -> Self {
+        buf.push(b'{');
+        Obj { buf, multiline, first: true }
     }
     fn key(&mut self, k: &str) {
         if !self.first {
-            self.out.push(',');
+            self.buf.push(b',');
         }
         self.first = false;
         if self.multiline {
-            self.out.push_str("\n  ");
+            self.buf.extend_from_slice(b"\n  ");
         }
-        self.out.push_str(&compact(k));
-        self.out.push(':');
+        put(self.buf, k);
+        self.buf.push(b':');
         if self.multiline {
-            self.out.push(' ');
+            self.buf.push(b' ');
         }
     }
-    fn raw(&mut self, k: &str, json: &str) {
+    fn raw<T: serde::Serialize + ?Sized>(&mut self, k: &str, v: &T) {
         self.key(k);
-        self.out.push_str(json);
+        put(self.buf, v);
     }
     fn str(&mut self, k: &str, v: &str) {
-        self.raw(k, &compact(v));
+        self.raw(k, v);
     }
     fn str_nonempty(&mut self, k: &str, v: &str) {
         if !v.is_empty() {
@@ -213,43 +201,63 @@ impl ObjWriter {
             self.str(k, v);
         }
     }
-    fn list(&mut self, k: &str, items: &[String]) {
-        self.key(k);
-        if self.multiline {
-            self.out.push('[');
-            for (n, item) in items.iter().enumerate() {
-                let _ = write!(self.out, "\n    {item}{}", if n + 1 < items.len() { "," } else { "" });
-            }
-            self.out.push_str("\n  ]");
-        } else {
-            self.out.push('[');
-            self.out.push_str(&items.join(","));
-            self.out.push(']');
+    fn time(&mut self, k: &str, t: Option<Timestamp>) {
+        if let Some(t) = t {
+            self.str(k, &t.to_canonical());
         }
     }
-    fn map(&mut self, k: &str, items: &[(String, String)]) {
+    /// Appends already-rendered fields (each starting with a comma).
+    fn append(&mut self, fields: &str) {
+        self.buf.extend_from_slice(fields.as_bytes());
+    }
+    /// A list of compact objects: one per line in a multiline object.
+    fn list<T>(&mut self, k: &str, items: &[T], mut each: impl FnMut(&mut Obj<'_>, &T)) {
         self.key(k);
-        self.out.push('{');
-        for (n, (key, val)) in items.iter().enumerate() {
+        self.buf.push(b'[');
+        for (n, item) in items.iter().enumerate() {
             if n > 0 {
-                self.out.push(',');
+                self.buf.push(b',');
             }
             if self.multiline {
-                self.out.push_str("\n    ");
+                self.buf.extend_from_slice(b"\n    ");
             }
-            let _ = write!(self.out, "{}:{}{val}", compact(key), if self.multiline { " " } else { "" });
+            let mut o = Obj::open(self.buf, false);
+            each(&mut o, item);
+            o.close();
         }
         if self.multiline {
-            self.out.push_str("\n  ");
+            self.buf.extend_from_slice(b"\n  ");
         }
-        self.out.push('}');
+        self.buf.push(b']');
     }
-    fn finish(mut self) -> String {
-        if self.multiline {
-            self.out.push('\n');
+    /// An object of compact values: one key per line in a multiline object.
+    fn map(&mut self, k: &str, items: &BTreeMap<String, Value>) {
+        self.key(k);
+        self.buf.push(b'{');
+        for (n, (key, val)) in items.iter().enumerate() {
+            if n > 0 {
+                self.buf.push(b',');
+            }
+            if self.multiline {
+                self.buf.extend_from_slice(b"\n    ");
+            }
+            put(self.buf, key.as_str());
+            self.buf.push(b':');
+            if self.multiline {
+                self.buf.push(b' ');
+            }
+            put(self.buf, val);
         }
-        self.out.push('}');
-        self.out
+        if self.multiline {
+            self.buf.extend_from_slice(b"\n  ");
+        }
+        self.buf.push(b'}');
+    }
+    fn close(self) {
+        if self.multiline {
+            self.buf.push(b'\n');
+        }
+        self.buf.push(b'}');
     }
 }
 

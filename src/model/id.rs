@@ -168,15 +168,17 @@ impl IdGen {
     }
 }
 
-/// The next child of `parent` given the IDs that exist: `<parent>.<max+1>`.
-pub fn next_child<'a>(parent: &str, ids: impl IntoIterator<Item = &'a str>) -> String {
+/// The next child of `parent` given the IDs that exist: `<parent>.<max+1>`
+/// (`None` when the numbering is exhausted or the ID would be too long).
+pub fn next_child<'a>(parent: &str, ids: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let max = ids
         .into_iter()
         .filter_map(|id| id.strip_prefix(parent)?.strip_prefix('.'))
         .filter_map(|rest| rest.split('.').next()?.parse::<u64>().ok())
         .max()
         .unwrap_or(0);
-    format!("{parent}.{}", max + 1)
+    let child = format!("{parent}.{}", max.checked_add(1)?);
+    validate_id(&child).is_ok().then_some(child)
 }
 
 /// How a typed ID matched an existing one.
@@ -312,9 +314,11 @@ mod tests {
     #[test]
     fn children_number_upwards() {
         let ids = ["bd-a1", "bd-a1.1", "bd-a1.3", "bd-a1.3.1", "bd-a10.9"];
-        assert_eq!(next_child("bd-a1", ids), "bd-a1.4");
-        assert_eq!(next_child("bd-a1.3", ids), "bd-a1.3.2");
-        assert_eq!(next_child("bd-zz", ids), "bd-zz.1");
+        assert_eq!(next_child("bd-a1", ids).unwrap(), "bd-a1.4");
+        assert_eq!(next_child("bd-a1.3", ids).unwrap(), "bd-a1.3.2");
+        assert_eq!(next_child("bd-zz", ids).unwrap(), "bd-zz.1");
+        assert_eq!(next_child("bd-a1", ["bd-a1.18446744073709551615"]), None);
+        assert_eq!(next_child(&"a".repeat(99), []), None);
     }
 
     #[test]

@@ -68,9 +68,14 @@ impl Timestamp {
         (later.0 - self.0).num_days()
     }
 
-    /// `self` shifted by `d`.
-    pub fn plus(&self, d: Duration) -> Timestamp {
-        Timestamp(self.0 + d)
+    /// `self` shifted by `d`, if the result is a representable year (0 to 9999).
+    pub fn plus(&self, d: Duration) -> Option<Timestamp> {
+        self.0.checked_add_signed(d).map(Timestamp).filter(Timestamp::in_range)
+    }
+
+    /// Years 0 to 9999: what RFC 3339 can write, so every stored timestamp reads back.
+    fn in_range(&self) -> bool {
+        (0..=9999).contains(&self.0.year())
     }
 }
 
@@ -94,6 +99,10 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
 }
 
 fn parse_absolute(s: &str) -> Option<Timestamp> {
+    parse_absolute_any(s).filter(Timestamp::in_range)
+}
+
+fn parse_absolute_any(s: &str) -> Option<Timestamp> {
     let s = s.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Some(Timestamp(dt.with_timezone(&Utc)));
@@ -132,8 +141,8 @@ pub fn parse_when(input: &str, now: Timestamp) -> Result<Timestamp, TimeError> {
     match s.as_str() {
         "now" => return Ok(now),
         "today" => return Ok(start_of_today()),
-        "tomorrow" => return Ok(start_of_today().plus(Duration::days(1))),
-        "next-week" | "next week" | "nextweek" => return Ok(start_of_today().plus(Duration::days(7))),
+        "tomorrow" => return start_of_today().plus(Duration::days(1)).ok_or_else(err),
+        "next-week" | "next week" | "nextweek" => return start_of_today().plus(Duration::days(7)).ok_or_else(err),
         "next-month" | "next month" => {
             let d = now.0.date_naive();
             let (y, m) = if d.month() == 12 { (d.year() + 1, 1) } else { (d.year(), d.month() + 1) };
@@ -155,7 +164,7 @@ pub fn parse_when(input: &str, now: Timestamp) -> Result<Timestamp, TimeError> {
                 _ => None,
             }
             .ok_or_else(err)?;
-            return Ok(now.plus(d));
+            return now.plus(d).ok_or_else(err);
         }
     }
     parse_absolute(input).ok_or_else(err)
@@ -213,5 +222,10 @@ mod tests {
         let e = parse_when("soonish", now).unwrap_err();
         assert!(e.to_string().contains("soonish"), "{e}");
         assert!(parse_when("3y", now).is_err());
+        // Far futures are refused, never wrapped or written unreadably.
+        assert!(parse_when("+99999999w", now).is_err());
+        assert!(parse_when("+5000000d", now).is_err());
+        assert!(Timestamp::parse("+15716-06-04T00:00:00Z").is_err());
+        assert!(parse_when("+2000w", now).is_ok());
     }
 }

@@ -57,35 +57,53 @@ pub fn load(store: &Store, ns: &Namespace, tree: ObjectId) -> Result<Arc<Index>>
 /// Like [`load`], also saying whether the cache was hit.
 pub fn load_reporting(store: &Store, ns: &Namespace, tree: ObjectId) -> Result<(Arc<Index>, Source)> {
     if disabled() {
-        let bytes = build_cold(store, ns, tree)?;
-        return Ok((Arc::new(open_owned(bytes)?), Source::Cold));
+        return Ok((Arc::new(build_cold_index(store, ns, tree)?), Source::Cold));
     }
     let dir = dir(store);
     if let Some(idx) = open_file(&index_path(&dir, &tree), tree) {
         remember(&dir, ns, &tree);
         return Ok((Arc::new(idx), Source::Hit));
     }
-    let previous = fs::read_to_string(pointer_path(&dir, ns))
-        .ok()
-        .and_then(|s| ObjectId::from_hex(s.trim().as_bytes()).ok())
-        .and_then(|prev| open_file(&index_path(&dir, &prev), prev));
-    let (bytes, source) = match previous {
-        Some(prev) => match build_incremental(store, ns, &prev, tree)? {
-            Some((bytes, changed)) => (bytes, Source::Incremental { changed }),
-            None => (build_cold(store, ns, tree)?, Source::Cold),
-        },
-        None => (build_cold(store, ns, tree)?, Source::Cold),
+    let old_tree = fs::read_to_string(pointer_path(&dir, ns)).ok().and_then(|s| ObjectId::from_hex(s.trim().as_bytes()).ok());
+    let previous = old_tree.and_then(|prev| open_file(&index_path(&dir, &prev), prev));
+    let (parts, source) = match previous.as_ref().map(|prev| build_incremental(store, ns, prev, tree)).transpose()? {
+        Some(Some((parts, changed))) => (parts, Source::Incremental { changed }),
+        _ => (build_cold(store, ns, tree)?, Source::Cold),
     };
-    let old_tree = fs::read_to_string(pointer_path(&dir, ns)).ok();
-    if write_atomic(&dir, &index_path(&dir, &tree), &bytes).is_ok() {
-        remember(&dir, ns, &tree);
-        if let Some(old) = old_tree.and_then(|s| ObjectId::from_hex(s.trim().as_bytes()).ok())
-            && old != tree
-        {
-            forget_unreferenced(&dir, &old);
+    drop(previous);
+    let path = index_path(&dir, &tree);
+    match write_index(&dir, &path, parts) {
+        Ok(None) => {
+            remember(&dir, ns, &tree);
+            if let Some(old) = old_tree.filter(|old| *old != tree) {
+                forget_unreferenced(&dir, &old);
+            }
+            let idx = open_file(&path, tree).ok_or_else(|| {
+                Error::Invalid(format!("internal error: the index just written to {} does not read back", path.display()))
+            })?;
+            Ok((Arc::new(idx), source))
         }
+        // The cache directory is not writable (a read-only repository): use
+        // the index from memory.
+        Ok(Some(bytes)) => Ok((Arc::new(open_owned(bytes)?), source)),
+        Err(e) => Err(e),
     }
-    Ok((Arc::new(open_owned(bytes)?), source))
+}
+
+/// Streams the index to its file; when the cache directory cannot be
+/// written, returns the encoded bytes instead.
+fn write_index(dir: &Path, path: &Path, parts: Vec<IndexBuilder>) -> Result<Option<Vec<u8>>> {
+    let tmp = fs::create_dir_all(dir).and_then(|_| tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir));
+    let Ok(tmp) = tmp else {
+        let mut bytes = Vec::new();
+        IndexBuilder::finish_parts(parts, &mut bytes).map_err(|e| Error::io("could not encode the index", e))?;
+        return Ok(Some(bytes));
+    };
+    let mut w = std::io::BufWriter::with_capacity(256 * 1024, tmp);
+    IndexBuilder::finish_parts(parts, &mut w).map_err(|e| Error::io(format!("could not write the index cache in {}", dir.display()), e))?;
+    let tmp = w.into_inner().map_err(|e| Error::io("could not write the index cache", e.into_error()))?;
+    tmp.persist(path).map_err(|e| Error::io(format!("could not write {}", path.display()), e.error))?;
+    Ok(None)
 }
 
 /// The issue count of the last index written for `ns` (possibly a few
@@ -146,50 +164,41 @@ fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Parses `entries` (in parallel where it pays) into rows of `builder`.
-fn parse_into(store: &Store, ns: &Namespace, entries: &[IssueEntry], builder: &mut IndexBuilder) -> Result<()> {
+/// Parses `entries` (in parallel where it pays) into index rows, one
+/// builder per thread. No parsed issue outlives its row, so memory follows
+/// the index size, not the issues'.
+fn parse_parts(store: &Store, ns: &Namespace, tree: ObjectId, entries: &[IssueEntry]) -> Result<Vec<IndexBuilder>> {
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-    let parse_chunk =
-        |repo: &gix::Repository, chunk: &[IssueEntry]| -> Result<Vec<std::result::Result<crate::model::Issue, InvalidEntry>>> {
-            let mut buf = Vec::new();
-            let mut out = Vec::with_capacity(chunk.len());
-            for e in chunk {
-                let data = tree::read_object(repo, &e.blob, gix::objs::Kind::Blob, &mut buf);
-                let parsed = match data {
-                    Ok(data) => parse_blob(ns, &e.path, e.blob, data),
-                    Err(Error::WrongObjectKind { .. }) => Err(Error::Invalid("not a blob".into())),
-                    Err(other) => return Err(other),
-                };
-                out.push(parsed.map_err(|err| InvalidEntry { path: e.path.clone(), blob: e.blob.to_string(), error: error_chain(&err) }));
+    let parse_chunk = |repo: &gix::Repository, chunk: &[IssueEntry]| -> Result<IndexBuilder> {
+        let mut part = IndexBuilder::new(tree, chunk.len());
+        let mut buf = Vec::new();
+        for e in chunk {
+            let parsed = match tree::read_object(repo, &e.blob, gix::objs::Kind::Blob, &mut buf) {
+                Ok(data) => parse_blob(ns, &e.path, e.blob, data),
+                Err(Error::WrongObjectKind { .. }) => Err(Error::Invalid("not a blob".into())),
+                Err(other) => return Err(other),
+            };
+            match parsed {
+                Ok(issue) => part.push_issue(&issue, e.blob),
+                Err(err) => part.push_invalid(InvalidEntry { path: e.path.clone(), blob: e.blob.to_string(), error: error_chain(&err) }),
             }
-            Ok(out)
-        };
-    let results: Vec<_> = if threads <= 1 || entries.len() < 512 {
-        parse_chunk(store.repo(), entries)?
-    } else {
-        let size = entries.len().div_ceil(threads);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = entries
-                .chunks(size)
-                .map(|chunk| {
-                    let repo = store.repo().clone();
-                    s.spawn(move || parse_chunk(&repo, chunk))
-                })
-                .collect();
-            let mut all = Vec::with_capacity(entries.len());
-            for h in handles {
-                all.extend(h.join().map_err(|_| Error::Invalid("a parser thread panicked".into()))??);
-            }
-            Ok::<_, Error>(all)
-        })?
-    };
-    for (e, r) in entries.iter().zip(results) {
-        match r {
-            Ok(issue) => builder.push_issue(&issue, e.blob),
-            Err(inv) => builder.push_invalid(inv),
         }
+        Ok(part)
+    };
+    if threads <= 1 || entries.len() < 512 {
+        return Ok(vec![parse_chunk(store.repo(), entries)?]);
     }
-    Ok(())
+    let size = entries.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = entries
+            .chunks(size)
+            .map(|chunk| {
+                let repo = store.repo().clone();
+                s.spawn(move || parse_chunk(&repo, chunk))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().map_err(|_| Error::Invalid("a parser thread panicked".into()))?).collect::<Result<Vec<_>>>()
+    })
 }
 
 /// The message of an error and its causes, on one line.
@@ -204,20 +213,28 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     s
 }
 
-/// Builds the index of `tree` by reading every issue blob.
-pub fn build_cold(store: &Store, ns: &Namespace, tree: ObjectId) -> Result<Vec<u8>> {
+/// The parts of the index of `tree`, from reading every issue blob.
+pub fn build_cold(store: &Store, ns: &Namespace, tree: ObjectId) -> Result<Vec<IndexBuilder>> {
     let (entries, invalid) = tree::list_issues(store.repo(), ns.refname(), &tree)?;
-    let mut b = IndexBuilder::new(tree, entries.len());
-    parse_into(store, ns, &entries, &mut b)?;
+    let mut parts = parse_parts(store, ns, tree, &entries)?;
+    let mut strays = IndexBuilder::new(tree, 0);
     for inv in invalid {
-        b.push_invalid(inv);
+        strays.push_invalid(inv);
     }
-    Ok(b.finish())
+    parts.push(strays);
+    Ok(parts)
+}
+
+/// The index of `tree` in memory, built from scratch (no cache involved).
+pub fn build_cold_index(store: &Store, ns: &Namespace, tree: ObjectId) -> Result<Index> {
+    let mut bytes = Vec::new();
+    IndexBuilder::finish_parts(build_cold(store, ns, tree)?, &mut bytes).map_err(|e| Error::io("could not encode the index", e))?;
+    open_owned(bytes)
 }
 
 /// Derives the index of `tree` from `prev` (the index of an older tree) by
 /// parsing only the blobs that differ. `None` when the layout itself changed.
-fn build_incremental(store: &Store, ns: &Namespace, prev: &Index, tree: ObjectId) -> Result<Option<(Vec<u8>, usize)>> {
+fn build_incremental(store: &Store, ns: &Namespace, prev: &Index, tree: ObjectId) -> Result<Option<(Vec<IndexBuilder>, usize)>> {
     let changes = tree::diff(store.repo(), &prev.tree(), &tree)?;
     if changes.iter().any(|c| !c.path.starts_with("issues/")) {
         return Ok(None);
@@ -228,7 +245,9 @@ fn build_incremental(store: &Store, ns: &Namespace, prev: &Index, tree: ObjectId
     let mut stray = Vec::new();
     for c in &changes {
         touched.insert(c.path.as_str());
-        if let Some(found) = id::id_from_path(&c.path) {
+        // Only a blob at its own canonical path is that issue; a copy under
+        // another path is a stray entry and must not hide the real one.
+        if let Some(found) = id::id_from_path(&c.path).filter(|f| id::blob_path(f) == c.path) {
             touched_ids.insert(found);
         }
         if let Some(new) = c.new {
@@ -244,20 +263,23 @@ fn build_incremental(store: &Store, ns: &Namespace, prev: &Index, tree: ObjectId
             }
         }
     }
-    let mut b = IndexBuilder::new(tree, prev.len() + added.len());
+    let mut b = IndexBuilder::new(tree, prev.len());
     for i in 0..prev.len() {
         if !touched_ids.contains(prev.id(i)) {
             b.push_row_of(prev, i);
         }
     }
-    parse_into(store, ns, &added, &mut b)?;
     for inv in prev.invalid() {
-        if !touched.contains(inv.path.as_str()) {
+        // A stray tree is listed by its own path; its contents change below it.
+        let below = format!("{}/", inv.path);
+        if !touched.contains(inv.path.as_str()) && !touched.iter().any(|t| t.starts_with(&below)) {
             b.push_invalid(inv);
         }
     }
     for inv in stray {
         b.push_invalid(inv);
     }
-    Ok(Some((b.finish(), changes.len())))
+    let mut parts = vec![b];
+    parts.extend(parse_parts(store, ns, tree, &added)?);
+    Ok(Some((parts, changes.len())))
 }

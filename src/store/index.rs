@@ -30,14 +30,14 @@ use std::cmp::Ordering;
 use std::ops::Range;
 
 const MAGIC: &[u8; 8] = b"GBEADSIX";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const OID_LEN: usize = 20;
 const SECTIONS: usize = 5;
 const HEADER_SIZE: usize = 8 + 4 + 4 + OID_LEN + SECTIONS * 16;
-/// blob, 4 code bytes, 5 times, 7 string refs, 2 list refs.
+/// blob, 4 code bytes, 5 times, 8 string refs, 2 list refs.
 const ROW_SIZE: usize = OID_LEN + 4 + 5 * 8 + STR_FIELDS * 8 + 2 * 8;
 const DEP_SIZE: usize = 4 + 8 + 4 + 8;
-const STR_FIELDS: usize = 7;
+const STR_FIELDS: usize = 8;
 
 /// `i64::MIN` marks an absent timestamp.
 pub const NO_TIME: i64 = i64::MIN;
@@ -54,7 +54,8 @@ enum Field {
     Type,
     Assignee,
     Description,
-    Json,
+    JsonHead,
+    JsonTail,
 }
 
 /// Which timestamp of a row.
@@ -146,7 +147,8 @@ struct DraftDep {
     type_str: StrRef,
 }
 
-/// Accumulates rows and writes the index file bytes.
+/// Accumulates rows and writes the index file bytes. Several builders (one
+/// per parsing thread) can be finished into one file together.
 pub struct IndexBuilder {
     tree: ObjectId,
     heap: Vec<u8>,
@@ -156,17 +158,41 @@ pub struct IndexBuilder {
     invalid: Vec<InvalidEntry>,
 }
 
+/// The beads JSON of a row splits around the description (which the index
+/// stores once): `{"id":..,"title":..` and the rest without the closing brace.
+fn split_json(issue: &Issue) -> (String, String) {
+    let json = model::codec::to_beads_json(issue, model::Form::IndexRow);
+    let head_len = {
+        let mut head = String::with_capacity(64);
+        head.push_str("{\"id\":");
+        head.push_str(&serde_json::to_string(&issue.id).expect("strings serialize"));
+        head.push_str(",\"title\":");
+        head.push_str(&serde_json::to_string(&issue.title).expect("strings serialize"));
+        head.len()
+    };
+    debug_assert!(json.len() > head_len);
+    let tail = json[head_len..json.len() - 1].to_string();
+    let mut head = json;
+    head.truncate(head_len);
+    (head, tail)
+}
+
 impl IndexBuilder {
     /// An empty builder for the index of `tree`.
     pub fn new(tree: ObjectId, capacity: usize) -> Self {
         IndexBuilder {
             tree,
-            heap: Vec::with_capacity(capacity * 700),
+            heap: Vec::with_capacity(capacity * 256),
             rows: Vec::with_capacity(capacity),
             deps: Vec::with_capacity(capacity * 2),
             labels: Vec::with_capacity(capacity),
             invalid: Vec::new(),
         }
+    }
+
+    /// The tree the index describes.
+    pub fn tree(&self) -> ObjectId {
+        self.tree
     }
 
     fn push_str(&mut self, s: &str) -> StrRef {
@@ -177,8 +203,7 @@ impl IndexBuilder {
 
     /// Adds the row of a parsed issue stored in `blob`.
     pub fn push_issue(&mut self, issue: &Issue, blob: ObjectId) {
-        let json = model::codec::to_beads_json(issue, model::Form::BeadsSummary);
-        let json = &json[..json.len() - 1];
+        let (head, tail) = split_json(issue);
         let strs = [
             self.push_str(&issue.id),
             self.push_str(&issue.title),
@@ -186,7 +211,8 @@ impl IndexBuilder {
             self.push_str(issue.issue_type.as_str()),
             self.push_str(issue.assignee.as_deref().unwrap_or("")),
             self.push_str(&issue.description),
-            self.push_str(json),
+            self.push_str(&head),
+            self.push_str(&tail),
         ];
         let l0 = self.labels.len() as u32;
         for l in &issue.labels {
@@ -212,15 +238,9 @@ impl IndexBuilder {
 
     /// Copies row `i` of another index unchanged (incremental refresh).
     pub fn push_row_of(&mut self, other: &Index, i: usize) {
-        let strs = [
-            self.push_str(other.id(i)),
-            self.push_str(other.title(i)),
-            self.push_str(other.status(i)),
-            self.push_str(other.issue_type(i)),
-            self.push_str(other.assignee(i).unwrap_or("")),
-            self.push_str(other.description(i)),
-            self.push_str(other.json_open(i)),
-        ];
+        let strs =
+            [Field::Id, Field::Title, Field::Status, Field::Type, Field::Assignee, Field::Description, Field::JsonHead, Field::JsonTail]
+                .map(|f| self.push_str(other.field(i, f)));
         let l0 = self.labels.len() as u32;
         let mut nl = 0;
         for l in other.labels(i) {
@@ -262,71 +282,118 @@ impl IndexBuilder {
         &self.heap[r.off as usize..(r.off + r.len) as usize]
     }
 
-    /// Sorts the rows by ID, resolves dependency targets to rows, and encodes the file.
+    /// Encodes the index into a buffer.
     pub fn finish(self) -> Vec<u8> {
-        let mut order: Vec<usize> = (0..self.rows.len()).collect();
-        order.sort_by(|&a, &b| self.heap_str(self.rows[a].strs[0]).cmp(self.heap_str(self.rows[b].strs[0])));
+        let mut out = Vec::new();
+        IndexBuilder::finish_parts(vec![self], &mut out).expect("writing into memory cannot fail");
+        out
+    }
+
+    /// Encodes the rows of all `parts` (which describe the same tree) as one
+    /// index, streamed to `out`: rows sorted by ID, dependency targets
+    /// resolved to rows, the heaps concatenated.
+    pub fn finish_parts(parts: Vec<IndexBuilder>, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        let tree = parts.first().map(|p| p.tree).unwrap_or_else(|| ObjectId::empty_tree(gix::hash::Kind::Sha1));
+        // Global heap offset of each part.
+        let mut bases = Vec::with_capacity(parts.len());
+        let mut heap_total: u64 = 0;
+        for p in &parts {
+            bases.push(heap_total as u32);
+            heap_total += p.heap.len() as u64;
+        }
+        let n: usize = parts.iter().map(|p| p.rows.len()).sum();
+        let n_deps: usize = parts.iter().map(|p| p.deps.len()).sum();
+        let n_labels: usize = parts.iter().map(|p| p.labels.len()).sum();
+        let mut order: Vec<(u32, u32)> =
+            parts.iter().enumerate().flat_map(|(pi, p)| (0..p.rows.len() as u32).map(move |r| (pi as u32, r))).collect();
+        let id_of = |(pi, r): (u32, u32)| {
+            let p = &parts[pi as usize];
+            p.heap_str(p.rows[r as usize].strs[0])
+        };
+        order.sort_unstable_by(|&a, &b| id_of(a).cmp(id_of(b)));
         // Duplicate IDs cannot occur within one tree (the ID is the file name).
-        let sorted_ids: Vec<&[u8]> = order.iter().map(|&r| self.heap_str(self.rows[r].strs[0])).collect();
+        let position: std::collections::HashMap<&[u8], u32> = order.iter().enumerate().map(|(i, &k)| (id_of(k), i as u32)).collect();
+        let invalid: Vec<&InvalidEntry> = parts.iter().flat_map(|p| p.invalid.iter()).collect();
+        let invalid = serde_json::to_vec(&invalid).expect("plain data serializes");
 
-        let mut out = Vec::with_capacity(HEADER_SIZE + self.rows.len() * ROW_SIZE + self.heap.len() + self.deps.len() * DEP_SIZE);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&VERSION.to_le_bytes());
-        out.extend_from_slice(&(self.rows.len() as u32).to_le_bytes());
-        out.extend_from_slice(self.tree.as_slice());
-        let table_at = out.len();
-        out.resize(HEADER_SIZE, 0);
-        let mut sections = [(0u64, 0u64); SECTIONS];
+        let rows_len = (n * ROW_SIZE) as u64;
+        let sections = {
+            let mut at = HEADER_SIZE as u64;
+            let mut s = [(0u64, 0u64); SECTIONS];
+            for (i, len) in
+                [rows_len, (n_deps * DEP_SIZE) as u64, (n_labels * 8) as u64, heap_total, invalid.len() as u64].into_iter().enumerate()
+            {
+                s[i] = (at, len);
+                at += len;
+            }
+            s
+        };
+        let mut header = Vec::with_capacity(HEADER_SIZE);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&VERSION.to_le_bytes());
+        header.extend_from_slice(&(n as u32).to_le_bytes());
+        header.extend_from_slice(tree.as_slice());
+        for (off, len) in sections {
+            header.extend_from_slice(&off.to_le_bytes());
+            header.extend_from_slice(&len.to_le_bytes());
+        }
+        out.write_all(&header)?;
 
-        // rows, with their dependency runs renumbered in sorted order
-        let start = out.len();
-        let mut deps_out: Vec<u8> = Vec::with_capacity(self.deps.len() * DEP_SIZE);
-        let mut labels_out: Vec<u8> = Vec::with_capacity(self.labels.len() * 8);
-        for &r in &order {
-            let row = &self.rows[r];
-            out.extend_from_slice(row.blob.as_slice());
-            out.extend_from_slice(&row.codes);
+        // Rows, each pointing at its runs of dependencies and labels in
+        // sorted-row order.
+        let (mut dep_at, mut label_at) = (0u32, 0u32);
+        let mut buf = Vec::with_capacity(ROW_SIZE);
+        for &(pi, r) in &order {
+            let p = &parts[pi as usize];
+            let base = bases[pi as usize];
+            let row = &p.rows[r as usize];
+            buf.clear();
+            buf.extend_from_slice(row.blob.as_slice());
+            buf.extend_from_slice(&row.codes);
             for t in row.times {
-                out.extend_from_slice(&t.to_le_bytes());
+                buf.extend_from_slice(&t.to_le_bytes());
             }
             for s in row.strs {
-                out.extend_from_slice(&s.off.to_le_bytes());
-                out.extend_from_slice(&s.len.to_le_bytes());
+                buf.extend_from_slice(&(s.off + base).to_le_bytes());
+                buf.extend_from_slice(&s.len.to_le_bytes());
             }
-            let l0 = (labels_out.len() / 8) as u32;
-            for l in &self.labels[row.labels.0 as usize..(row.labels.0 + row.labels.1) as usize] {
-                labels_out.extend_from_slice(&l.off.to_le_bytes());
-                labels_out.extend_from_slice(&l.len.to_le_bytes());
+            buf.extend_from_slice(&label_at.to_le_bytes());
+            buf.extend_from_slice(&row.labels.1.to_le_bytes());
+            buf.extend_from_slice(&dep_at.to_le_bytes());
+            buf.extend_from_slice(&row.deps.1.to_le_bytes());
+            label_at += row.labels.1;
+            dep_at += row.deps.1;
+            out.write_all(&buf)?;
+        }
+        for &(pi, r) in &order {
+            let p = &parts[pi as usize];
+            let base = bases[pi as usize];
+            let row = &p.rows[r as usize];
+            for d in &p.deps[row.deps.0 as usize..(row.deps.0 + row.deps.1) as usize] {
+                let target_row = position.get(p.heap_str(d.target)).copied().unwrap_or(UNRESOLVED);
+                buf.clear();
+                buf.extend_from_slice(&target_row.to_le_bytes());
+                buf.extend_from_slice(&(d.target.off + base).to_le_bytes());
+                buf.extend_from_slice(&d.target.len.to_le_bytes());
+                buf.extend_from_slice(&[d.type_code, 0, 0, 0]);
+                buf.extend_from_slice(&(d.type_str.off + base).to_le_bytes());
+                buf.extend_from_slice(&d.type_str.len.to_le_bytes());
+                out.write_all(&buf)?;
             }
-            out.extend_from_slice(&l0.to_le_bytes());
-            out.extend_from_slice(&row.labels.1.to_le_bytes());
-            let d0 = (deps_out.len() / DEP_SIZE) as u32;
-            for d in &self.deps[row.deps.0 as usize..(row.deps.0 + row.deps.1) as usize] {
-                let target = self.heap_str(d.target);
-                let target_row = sorted_ids.binary_search(&target).map(|p| p as u32).unwrap_or(UNRESOLVED);
-                deps_out.extend_from_slice(&target_row.to_le_bytes());
-                deps_out.extend_from_slice(&d.target.off.to_le_bytes());
-                deps_out.extend_from_slice(&d.target.len.to_le_bytes());
-                deps_out.extend_from_slice(&[d.type_code, 0, 0, 0]);
-                deps_out.extend_from_slice(&d.type_str.off.to_le_bytes());
-                deps_out.extend_from_slice(&d.type_str.len.to_le_bytes());
+        }
+        for &(pi, r) in &order {
+            let p = &parts[pi as usize];
+            let base = bases[pi as usize];
+            let row = &p.rows[r as usize];
+            for l in &p.labels[row.labels.0 as usize..(row.labels.0 + row.labels.1) as usize] {
+                out.write_all(&(l.off + base).to_le_bytes())?;
+                out.write_all(&l.len.to_le_bytes())?;
             }
-            out.extend_from_slice(&d0.to_le_bytes());
-            out.extend_from_slice(&row.deps.1.to_le_bytes());
         }
-        sections[0] = (start as u64, (out.len() - start) as u64);
-        let invalid = serde_json::to_vec(&self.invalid).expect("plain data serializes");
-        for (n, bytes) in [(1, &deps_out), (2, &labels_out), (3, &self.heap), (4, &invalid)] {
-            let at = out.len();
-            out.extend_from_slice(bytes);
-            sections[n] = (at as u64, bytes.len() as u64);
+        for p in &parts {
+            out.write_all(&p.heap)?;
         }
-        for (n, (off, len)) in sections.iter().enumerate() {
-            let at = table_at + n * 16;
-            out[at..at + 8].copy_from_slice(&off.to_le_bytes());
-            out[at + 8..at + 16].copy_from_slice(&len.to_le_bytes());
-        }
-        out
+        out.write_all(&invalid)
     }
 }
 
@@ -523,9 +590,22 @@ impl Index {
     pub fn description(&self, i: usize) -> &str {
         self.field(i, Field::Description)
     }
+    /// Appends the issue's beads JSON, without its closing `}`, to `out`.
+    pub fn write_json_open(&self, i: usize, out: &mut String) {
+        out.push_str(self.field(i, Field::JsonHead));
+        let d = self.description(i);
+        if !d.is_empty() {
+            out.push_str(",\"description\":");
+            out.push_str(&serde_json::to_string(d).expect("strings serialize"));
+        }
+        out.push_str(self.field(i, Field::JsonTail));
+    }
+
     /// The issue's beads JSON without its closing `}`.
-    pub fn json_open(&self, i: usize) -> &str {
-        self.field(i, Field::Json)
+    pub fn json_open(&self, i: usize) -> String {
+        let mut s = String::new();
+        self.write_json_open(i, &mut s);
+        s
     }
 
     /// The blob the issue is stored in.
@@ -559,10 +639,15 @@ impl Index {
         }
     }
 
+    /// A row's run in the label (0) or dependency (1) table, clamped to the
+    /// table so that damaged data can never make a loop run away.
     fn list(&self, i: usize, which: usize) -> (usize, usize) {
         let row = self.row(i);
         let at = OID_LEN + 4 + 40 + STR_FIELDS * 8 + which * 8;
-        (le_u32(row, at) as usize, le_u32(row, at + 4) as usize)
+        let total = if which == 0 { self.labels.len() / 8 } else { self.deps.len() / DEP_SIZE };
+        let start = (le_u32(row, at) as usize).min(total);
+        let len = (le_u32(row, at + 4) as usize).min(total - start);
+        (start, len)
     }
 
     /// The issue's labels, sorted.

@@ -9,6 +9,7 @@
 pub mod cache;
 pub mod history;
 pub mod index;
+pub mod pack;
 pub mod tree;
 pub mod txn;
 

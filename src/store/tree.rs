@@ -196,10 +196,19 @@ fn diff_into(
         Some(t) => entries(repo, &t, buf)?,
         None => Vec::new(),
     };
+    // git orders tree entries as if a tree's name ended in '/'.
+    let key = |e: &Entry| {
+        let mut k = e.name.as_bytes().to_vec();
+        if e.is_tree {
+            k.push(b'/');
+        }
+        k
+    };
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
         let ord = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => x.name.cmp(&y.name),
+            (Some(x), Some(y)) if x.name == y.name => std::cmp::Ordering::Equal,
+            (Some(x), Some(y)) => key(x).cmp(&key(y)),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, _) => std::cmp::Ordering::Greater,
         };

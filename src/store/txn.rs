@@ -15,6 +15,9 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+/// Staged issues from which a write goes into one pack rather than loose objects.
+pub const BULK_OBJECTS: usize = 64;
+
 /// Attempts before a write gives up on a ref that keeps moving.
 pub const MAX_ATTEMPTS: u32 = 100;
 
@@ -152,6 +155,9 @@ impl<'s> Txn<'s> {
     /// Resolves a typed ID: exact first (no index needed), then by unique prefix.
     pub fn resolve(&self, input: &str) -> Result<String> {
         let input = input.trim();
+        if input.is_empty() {
+            return Err(Error::Id(id::IdError { id: String::new(), reason: "it is empty" }));
+        }
         if self.exists(input)? {
             return Ok(input.to_string());
         }
@@ -171,6 +177,11 @@ impl<'s> Txn<'s> {
         issue.normalize();
         id::validate_id(&issue.id)?;
         issue.validate().map_err(|e| Error::Invalid(format!("issue {}: {e}", issue.id)))?;
+        // What is written must read back (cheap insurance for small writes).
+        if self.staged.len() < BULK_OBJECTS {
+            codec::from_slice(&codec::to_blob(&issue))
+                .map_err(|e| Error::Invalid(format!("issue {} would not read back: {e}", issue.id)))?;
+        }
         self.staged.insert(issue.id.clone(), Some(issue));
         Ok(())
     }
@@ -185,12 +196,25 @@ impl<'s> Txn<'s> {
         self.staged.keys().map(String::as_str)
     }
 
-    /// Writes blobs, trees and the commit; returns `None` when the tree is unchanged.
+    /// Writes blobs, trees and the commit; returns `None` when the tree is
+    /// unchanged. Large changes (an import) go into one pack; small ones are
+    /// loose objects, as git writes them.
     fn write(&self) -> Result<Option<(ObjectId, String)>> {
+        if self.staged.len() < BULK_OBJECTS {
+            return self.write_into(self.store.repo());
+        }
+        let mut memory = self.store.repo().clone().with_object_memory();
+        let written = self.write_into(&memory)?;
+        if let Some(objects) = memory.objects.take_object_memory() {
+            super::pack::write(self.store.repo(), &objects)?;
+        }
+        Ok(written)
+    }
+
+    fn write_into(&self, repo: &gix::Repository) -> Result<Option<(ObjectId, String)>> {
         if self.staged.is_empty() {
             return Ok(None);
         }
-        let repo = self.store.repo();
         let base_tree = self.base.map(|t| t.tree).unwrap_or_else(|| ObjectId::empty_tree(repo.object_hash()));
         let mut editor = repo.edit_tree(base_tree).map_err(|e| Error::git("could not start a tree edit", e))?;
         if self.base.is_none() || tree::lookup(repo, &base_tree, tree::FORMAT_FILE)?.is_none() {
@@ -298,6 +322,11 @@ impl Store {
         let mut last_error = String::new();
         for attempt in 1..=MAX_ATTEMPTS {
             let base = self.tip(ns)?;
+            // Never write into a namespace laid out by a newer git-beads.
+            if let Some(b) = base {
+                let mut buf = Vec::new();
+                tree::check_format(self.repo(), ns.refname(), &tree::entries(self.repo(), &b.tree, &mut buf)?)?;
+            }
             let mut txn = Txn::new(self, ns, base, actor, model::time::now());
             let value = op(&mut txn)?;
             let Some((commit, message)) = txn.write()? else {

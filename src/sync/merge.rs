@@ -384,17 +384,18 @@ pub fn merge_trees(repo: &gix::Repository, namespace: &str, base: Option<ObjectI
 /// A new ID for an issue that collided: the next child number for a child
 /// (`P.3` -> `P.4`), else the hash extended with two characters of `seed`'s hash.
 fn fresh_name(old: &str, seed: &[u8]) -> String {
-    if let Some((parent, n)) = old.rsplit_once('.')
-        && let Ok(n) = n.parse::<u64>()
-    {
-        return format!("{parent}.{}", n + 1);
-    }
-    let h = gix::hash::hasher(gix::hash::Kind::Sha1);
-    let mut h = h;
+    let mut h = gix::hash::hasher(gix::hash::Kind::Sha1);
     h.update(seed);
-    let digest = h.try_finalize().map(|d| d.to_string()).unwrap_or_else(|_| "00".into());
-    let extra: String = digest.chars().filter(|c| c.is_ascii_alphanumeric()).take(2).collect();
-    format!("{old}{extra}")
+    let digest = h.try_finalize().map(|d| d.to_string()).unwrap_or_else(|_| "0".repeat(40));
+    let candidate = match old.rsplit_once('.').and_then(|(p, n)| Some((p, n.parse::<u64>().ok()?.checked_add(1)?))) {
+        Some((parent, n)) => format!("{parent}.{n}"),
+        None => format!("{old}{}", &digest[..2]),
+    };
+    if id::validate_id(&candidate).is_ok() {
+        return candidate;
+    }
+    // Too long (or numbering exhausted): a short name derived from the content.
+    format!("{}-{}", id::prefix_of(old).filter(|p| p.len() <= 60).unwrap_or("x"), &digest[..10])
 }
 
 fn write_issue(repo: &gix::Repository, issue: &Issue) -> Result<ObjectId> {
@@ -560,5 +561,8 @@ mod tests {
         let n = fresh_name("bd-a1", b"seed");
         assert!(n.starts_with("bd-a1") && n.len() == 7, "{n}");
         assert_eq!(n, fresh_name("bd-a1", b"seed"));
+        assert!(id::validate_id(&fresh_name("bd-a1.18446744073709551615", b"s")).is_ok());
+        let long = format!("bd-{}", "a".repeat(97));
+        assert!(id::validate_id(&fresh_name(&long, b"s")).is_ok());
     }
 }

@@ -211,7 +211,6 @@ fn unreadable_changes(store: &Store, from: Option<ObjectId>, to: ObjectId) -> Re
 /// The plan for one namespace in one round.
 struct Plan {
     ns: Namespace,
-    local: Option<Tip>,
     remote: Option<Tip>,
     /// What the local ref should point at afterwards.
     target: Option<ObjectId>,
@@ -285,6 +284,13 @@ fn integrate(
     let fast_forward = local.is_none() || base == local.map(|l| l.commit);
     if fast_forward {
         let bad = unreadable_changes(store, local.map(|l| l.tree), remote.tree)?;
+        if local.is_none() && !bad.is_empty() {
+            // Creating the namespace without the remote as its parent would
+            // leave later merges without a base; wait until the remote is fixed.
+            report.action = Action::HeldBack;
+            report.refused = bad.into_iter().map(|(path, reason)| Refused { path, side: Side::Remote, reason }).collect();
+            return Err(Error::NotPushable { namespace: ns.to_string(), message: "held back".into() });
+        }
         if bad.is_empty() {
             // Check the layout version before adopting the remote tree.
             let mut buf = Vec::new();
@@ -360,14 +366,15 @@ fn plan(store: &Store, actor: &Actor, ns: &Namespace, remote_name: &str) -> Resu
             report.action = Action::Pushed;
             (Some(l.commit), true)
         }
-        (l, Some(r)) => {
-            let t = integrate(store, actor, ns, remote_name, l, r, &mut report)?;
-            let push = matches!(report.action, Action::Merged);
-            (Some(t), push)
-        }
+        (l, Some(r)) => match integrate(store, actor, ns, remote_name, l, r, &mut report) {
+            Ok(t) => (Some(t), matches!(report.action, Action::Merged)),
+            // A namespace that cannot be created yet: leave it absent.
+            Err(Error::NotPushable { .. }) if l.is_none() && report.action == Action::HeldBack => (None, false),
+            Err(e) => return Err(e),
+        },
         (Some(l), None) => (Some(l.commit), false),
     };
-    let mut plan = Plan { ns: ns.clone(), local, remote, target, push, report };
+    let mut plan = Plan { ns: ns.clone(), remote, target, push, report };
     // Never push what cannot be read back.
     if plan.push {
         let to = commit_tip(store, plan.target.expect("a pushed target"))?;
@@ -381,49 +388,40 @@ fn plan(store: &Store, actor: &Actor, ns: &Namespace, remote_name: &str) -> Resu
     Ok(plan)
 }
 
-/// Moves the local ref of a plan to its target; if a local writer moved it
-/// meanwhile, merges that work with the target instead (nothing is lost; the
-/// next sync pushes it).
+/// Moves the local ref of a plan to its target. If a local writer moved the
+/// ref meanwhile, the ref only ever moves to a commit that contains what it
+/// points at: straight to the target when the target contains it, else to a
+/// merge of the two (nothing is lost; the next sync pushes it).
 fn apply_local(store: &Store, actor: &Actor, p: &mut Plan, remote_name: &str) -> Result<()> {
     let Some(target) = p.target else { return Ok(()) };
-    let mut expected = p.local.map(|l| l.commit);
+    let message = format!("sync with {remote_name}");
     for _ in 0..crate::store::txn::MAX_ATTEMPTS {
-        if expected == Some(target) {
-            p.report.local_after = Some(target.to_string());
-            return Ok(());
-        }
-        match store.compare_and_swap(&p.ns, expected, target, &format!("sync with {remote_name}")) {
-            Ok(()) => {
+        let current = store.tip(&p.ns)?;
+        let new = match current {
+            Some(c) if c.commit == target => {
                 p.report.local_after = Some(target.to_string());
                 return Ok(());
             }
-            Err(_) => {
-                let now = store.tip(&p.ns)?;
-                match now {
-                    Some(n) if merge_base(store, n.commit, target)? == Some(target) => {
-                        // The local writer built on top of the target already.
-                        p.report.local_after = Some(n.commit.to_string());
-                        return Ok(());
-                    }
-                    Some(n) => {
-                        let t = commit_tip(store, target)?;
-                        let mut extra = p.report.clone();
-                        let merged = integrate(store, actor, &p.ns, remote_name, Some(n), t, &mut extra)?;
-                        p.report.resolved.extend(extra.resolved);
-                        return {
-                            let r = store.compare_and_swap(&p.ns, Some(n.commit), merged, &format!("sync with {remote_name}"));
-                            if r.is_ok() {
-                                p.report.local_after = Some(merged.to_string());
-                                Ok(())
-                            } else {
-                                expected = store.tip(&p.ns)?.map(|t| t.commit);
-                                continue;
-                            }
-                        };
-                    }
-                    None => expected = None,
-                }
+            // The target contains the current tip (the usual case): move there.
+            Some(c) if merge_base(store, c.commit, target)? == Some(c.commit) => target,
+            // The current tip already contains the target (a local writer
+            // built on it): nothing to do.
+            Some(c) if merge_base(store, c.commit, target)? == Some(target) => {
+                p.report.local_after = Some(c.commit.to_string());
+                return Ok(());
             }
+            // Local work landed meanwhile: merge it with the target.
+            Some(c) => {
+                let mut extra = p.report.clone();
+                let merged = integrate(store, actor, &p.ns, remote_name, Some(c), commit_tip(store, target)?, &mut extra)?;
+                p.report.resolved.extend(extra.resolved);
+                merged
+            }
+            None => target,
+        };
+        if store.compare_and_swap(&p.ns, current.map(|c| c.commit), new, &message).is_ok() {
+            p.report.local_after = Some(new.to_string());
+            return Ok(());
         }
     }
     Err(Error::Contended {
@@ -542,11 +540,9 @@ pub fn push(store: &Store, remote: &str) -> Result<SyncReport> {
             return Err(Error::PushRefused { remote: remote.to_string(), reason, details });
         }
     }
-    for (ns, r) in &reports {
-        if r.action == Action::Pushed {
-            let local = store.tip(ns)?.expect("pushed namespaces exist").commit;
-            store.set_ref(&Namespace::from_ref(&tracking_ref(ns, remote))?, local, &format!("git-beads: pushed to {remote}"))?;
-        }
+    for u in &updates {
+        let ns = Namespace::from_ref(&u.refname)?;
+        store.set_ref(&Namespace::from_ref(&tracking_ref(&ns, remote))?, u.new, &format!("git-beads: pushed to {remote}"))?;
     }
     Ok(SyncReport { remote: remote.to_string(), namespaces: reports.into_iter().map(|(_, r)| r).collect(), rounds: 1 })
 }
