@@ -24,9 +24,10 @@ use std::collections::{HashMap, HashSet};
 /// A set of namespace indexes seen as one graph; nodes are numbered across them.
 pub struct Universe<'a> {
     parts: Vec<&'a Index>,
+    /// Per part, the rows that do not count (replaced by a later part).
+    hidden: Vec<Option<&'a [bool]>>,
     offsets: Vec<usize>,
     total: usize,
-    by_id: std::cell::OnceCell<HashMap<&'a str, usize>>,
 }
 
 /// A node: which part, which row.
@@ -69,25 +70,41 @@ pub struct Analysis {
 }
 
 impl<'a> Universe<'a> {
-    /// A universe of the given indexes, in order.
+    /// A universe of the given full indexes, in order.
     pub fn new(parts: Vec<&'a Index>) -> Self {
+        Universe::with_hidden(parts.into_iter().map(|p| (p, None)).collect())
+    }
+
+    /// A universe of the given namespace indexes (full or layered).
+    pub fn of(trees: &[&'a crate::store::TreeIndex]) -> Self {
+        Universe::with_hidden(trees.iter().flat_map(|t| t.parts()).collect())
+    }
+
+    /// A universe of indexes, each with the rows it hides (if any).
+    pub fn with_hidden(parts: Vec<(&'a Index, Option<&'a [bool]>)>) -> Self {
         let mut offsets = Vec::with_capacity(parts.len());
         let mut total = 0;
-        for p in &parts {
+        for (p, _) in &parts {
             offsets.push(total);
             total += p.len();
         }
-        Universe { parts, offsets, total, by_id: std::cell::OnceCell::new() }
+        let (parts, hidden) = parts.into_iter().unzip();
+        Universe { parts, hidden, offsets, total }
+    }
+
+    /// The size of node numbering (for tables indexed by node).
+    pub fn slots(&self) -> usize {
+        self.total
     }
 
     /// Number of issues.
     pub fn len(&self) -> usize {
-        self.total
+        self.nodes().count()
     }
 
     /// Whether there are no issues.
     pub fn is_empty(&self) -> bool {
-        self.total == 0
+        self.nodes().next().is_none()
     }
 
     /// The index and row of a node.
@@ -106,29 +123,28 @@ impl<'a> Universe<'a> {
         (part, self.parts[part], n.0 - self.offsets[part])
     }
 
-    /// All nodes.
-    pub fn nodes(&self) -> impl Iterator<Item = Node> {
-        (0..self.total).map(Node)
+    fn is_hidden(&self, part: usize, row: usize) -> bool {
+        self.hidden[part].is_some_and(|h| h.get(row).copied().unwrap_or(false))
+    }
+
+    /// All nodes (issues), in part order.
+    pub fn nodes(&self) -> impl Iterator<Item = Node> + '_ {
+        (0..self.parts.len()).flat_map(move |p| {
+            let off = self.offsets[p];
+            (0..self.parts[p].len()).filter(move |&r| !self.is_hidden(p, r)).map(move |r| Node(off + r))
+        })
     }
 
     /// The node of `id`, searching parts in order.
     pub fn find(&self, id: &str) -> Option<Node> {
-        if self.parts.len() == 1 {
-            return self.parts[0].find(id).map(Node);
-        }
-        self.by_id().get(id).copied().map(Node)
-    }
-
-    fn by_id(&self) -> &HashMap<&'a str, usize> {
-        self.by_id.get_or_init(|| {
-            let mut m = HashMap::with_capacity(self.total);
-            for (p, idx) in self.parts.iter().enumerate() {
-                for r in 0..idx.len() {
-                    m.entry(idx.id(r)).or_insert(self.offsets[p] + r);
-                }
+        for (p, idx) in self.parts.iter().enumerate() {
+            if let Some(r) = idx.find(id)
+                && !self.is_hidden(p, r)
+            {
+                return Some(Node(self.offsets[p] + r));
             }
-            m
-        })
+        }
+        None
     }
 
     pub fn id(&self, n: Node) -> &'a str {
@@ -154,7 +170,7 @@ impl<'a> Universe<'a> {
     pub fn deps(&self, n: Node) -> impl Iterator<Item = (Option<Node>, DepRef<'a>)> + '_ {
         let (p, idx, r) = self.locate(n);
         idx.deps(r).map(move |d| {
-            let target = if d.target_row != UNRESOLVED {
+            let target = if d.target_row != UNRESOLVED && !self.is_hidden(p, d.target_row as usize) {
                 Some(Node(self.offsets[p] + d.target_row as usize))
             } else if self.parts.len() > 1 {
                 self.find(d.target())
@@ -169,6 +185,7 @@ impl<'a> Universe<'a> {
     pub fn analyze(&self) -> Analysis {
         let n = self.total;
         let mut direct = vec![false; n];
+        // Hidden slots stay isolated nodes that nothing refers to.
         let mut open_children = vec![false; n];
         let mut dependents = vec![0u32; n];
         // Parent -> child edges, for propagation.
@@ -250,6 +267,55 @@ impl<'a> Universe<'a> {
             }
         }
         out
+    }
+
+    /// Why `n` is blocked, computed for `n` alone (its ancestors and its
+    /// children) instead of for the whole graph: what a write that checks one
+    /// issue needs. Gives the same answer as [`Universe::blockers`].
+    pub fn blockers_of(&self, n: Node) -> Vec<Blocker> {
+        let mut out = Vec::new();
+        if self.is_done(n) {
+            return out;
+        }
+        for (target, d) in self.deps(n) {
+            let (id, ty) = (d.target(), d.dep_type());
+            match target {
+                None if d.is_blocking() || d.is_parent() => out.push(Blocker::Dangling { id: id.to_string(), dep_type: ty.to_string() }),
+                Some(t) if d.is_parent() && self.dep_blocked_from(t, &mut HashSet::new()) => {
+                    out.push(Blocker::Parent { id: id.to_string() })
+                }
+                Some(t) if d.is_blocking() && !self.is_done(t) => {
+                    out.push(Blocker::Dependency { id: id.to_string(), dep_type: ty.to_string(), status: self.status(t).to_string() })
+                }
+                _ => {}
+            }
+        }
+        let mut children: Vec<Node> =
+            self.nodes().filter(|&m| !self.is_done(m) && self.deps(m).any(|(t, d)| t == Some(n) && d.is_parent())).collect();
+        children.sort_by(|a, b| self.id(*a).cmp(self.id(*b)));
+        children.dedup();
+        for c in children {
+            out.push(Blocker::OpenChild { id: self.id(c).to_string(), status: self.status(c).to_string() });
+        }
+        out
+    }
+
+    /// Whether `n` has an unfinished blocking dependency, itself or through
+    /// its ancestors (the `dep_blocked` of [`Analysis`]).
+    fn dep_blocked_from(&self, n: Node, seen: &mut HashSet<Node>) -> bool {
+        if !seen.insert(n) {
+            return false;
+        }
+        let mut parents = Vec::new();
+        for (target, d) in self.deps(n) {
+            match target {
+                None if d.is_blocking() || d.is_parent() => return true,
+                Some(t) if d.is_blocking() && !self.is_done(t) => return true,
+                Some(t) if d.is_parent() => parents.push(t),
+                _ => {}
+            }
+        }
+        parents.into_iter().any(|p| self.dep_blocked_from(p, seen))
     }
 
     /// The nodes with a `parent-child` dependency on `n`, by ID.
@@ -538,6 +604,42 @@ mod tests {
         let (ready, blocked) = sets(&f.index(), "2026-06-01T00:00:00Z");
         assert_eq!(ready, ["d", "x"]);
         assert_eq!(blocked, ["c", "gp"]);
+    }
+
+    #[test]
+    fn local_blockers_agree_with_the_whole_graph_analysis() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        for round in 0..200 {
+            let mut f = Fixture::new();
+            let n = rng.usize(2..14);
+            let names: Vec<String> = (0..n).map(|i| format!("i{i:02}")).collect();
+            for name in &names {
+                let status = match rng.u8(0..5) {
+                    0 => Closed,
+                    1 => InProgress,
+                    _ => Open,
+                };
+                let mut deps = Vec::new();
+                for _ in 0..rng.usize(0..3) {
+                    let target = if rng.u8(0..10) == 0 { "missing".to_string() } else { names[rng.usize(0..n)].clone() };
+                    let ty = match rng.u8(0..4) {
+                        0 => ParentChild,
+                        1 => Related,
+                        2 => WaitsFor,
+                        _ => Blocks,
+                    };
+                    deps.push((target, ty));
+                }
+                let deps: Vec<(&str, DepType)> = deps.iter().map(|(t, ty)| (t.as_str(), ty.clone())).collect();
+                f.add(name, status, &deps);
+            }
+            let idx = f.index();
+            let u = Universe::new(vec![&idx]);
+            let a = u.analyze();
+            for node in u.nodes() {
+                assert_eq!(u.blockers_of(node), u.blockers(&a, node), "round {round}, {}", u.id(node));
+            }
+        }
     }
 
     #[test]

@@ -293,15 +293,15 @@ fn apply_changes(issue: &mut Issue, c: &Changes, txn: &Txn<'_>, parent: Option<O
     Ok(changed)
 }
 
-/// What blocks `id` in the base of `txn` (IDs), computed with the graph.
+/// What blocks `id` in the base of `txn` (IDs): the graph around that one
+/// issue, not an analysis of the whole namespace.
 fn blockers_of(txn: &Txn<'_>, id: &str) -> Result<Vec<String>> {
     let index = txn.index()?;
-    let u = Universe::new(vec![index]);
+    let u = Universe::of(&[index]);
     let Some(n) = u.find(id) else {
         return Ok(Vec::new());
     };
-    let a = u.analyze();
-    Ok(u.blockers(&a, n).iter().map(|b| b.id().to_string()).collect())
+    Ok(u.blockers_of(n).iter().map(|b| b.id().to_string()).collect())
 }
 
 /// Updates each of `ids` (typed) with `c`; returns the issues as written
@@ -493,8 +493,7 @@ pub fn delete(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], appl
         }
         let index = txn.index()?;
         let mut touched: BTreeSet<String> = BTreeSet::new();
-        for (row, d) in index.all_deps() {
-            let owner = index.id(row);
+        for (owner, d) in index.rows().flat_map(|r| r.index.deps(r.row).map(move |d| (r.index.id(r.row), d))) {
             if doomed.contains(d.target()) && !doomed.contains(owner) {
                 plan.dependents.push(DependentEdge {
                     issue_id: owner.to_string(),
@@ -504,6 +503,7 @@ pub fn delete(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], appl
                 touched.insert(owner.to_string());
             }
         }
+        plan.dependents.sort_by(|a, b| (&a.issue_id, &a.depends_on_id).cmp(&(&b.issue_id, &b.depends_on_id)));
         plan.dependencies_removed = plan.dependents.len();
         plan.deleted = doomed.iter().cloned().collect();
         if apply {
@@ -532,7 +532,7 @@ fn refuse_cycle(txn: &Txn<'_>, from: &str, to: &str) -> Result<()> {
         return Err(Error::SelfDependency(from.to_string()));
     }
     let index = txn.index()?;
-    let u = Universe::new(vec![index]);
+    let u = Universe::of(&[index]);
     if let (Some(a), Some(b)) = (u.find(from), u.find(to))
         && let Some(cycle) = u.would_cycle(a, b)
     {
@@ -712,7 +712,7 @@ pub fn import(
                 }
                 Some(_) if skip_existing => report.skipped += 1,
                 Some(row) => {
-                    let existing = txn.store().read_issue(txn.namespace(), &id::blob_path(&issue.id), index.blob(row))?;
+                    let existing = txn.store().read_issue(txn.namespace(), &id::blob_path(&issue.id), row.index.blob(row.row))?;
                     if existing == *issue {
                         report.unchanged += 1;
                     } else {

@@ -289,7 +289,7 @@ pub struct Summary {
 pub fn summary(u: &Universe<'_>, a: &Analysis, now_us: i64) -> Summary {
     let mut s = Summary::default();
     let (mut lead_sum, mut lead_n) = (0f64, 0usize);
-    let mut has_children = vec![false; u.len()];
+    let mut has_children = vec![false; u.slots()];
     for n in u.nodes() {
         for (t, d) in u.deps(n) {
             if let Some(t) = t.filter(|_| d.is_parent()) {

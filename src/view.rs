@@ -25,13 +25,23 @@ impl View {
 
     /// The graph over every issue in the view.
     pub fn universe(&self) -> Universe<'_> {
-        Universe::new(self.snapshots.iter().map(|s| &*s.index).collect())
+        let trees: Vec<&crate::store::TreeIndex> = self.snapshots.iter().map(|s| &s.index).collect();
+        Universe::of(&trees)
     }
 
-    /// The snapshot and row of a node.
+    /// The snapshot a node belongs to, and its row in its index part.
     pub fn locate<'v>(&'v self, u: &Universe<'_>, n: Node) -> Located<'v> {
         let (part, _, row) = u.locate(n);
-        Located { snapshot: &self.snapshots[part], row }
+        // Each snapshot contributes one part, or two (a base and a delta).
+        let mut first = 0;
+        for s in &self.snapshots {
+            let parts = s.index.parts().len();
+            if part < first + parts {
+                return Located { snapshot: s, row };
+            }
+            first += parts;
+        }
+        unreachable!("every universe part belongs to a snapshot of the view")
     }
 
     /// Resolves a typed ID to a node: an exact ID first, then a unique prefix
@@ -80,7 +90,9 @@ impl View {
     /// The full issue behind a node (reads its blob).
     pub fn issue(&self, store: &Store, u: &Universe<'_>, n: Node) -> Result<Issue> {
         let loc = self.locate(u, n);
-        loc.snapshot.issue(store, loc.row)
+        let (_, idx, row) = u.locate(n);
+        let id = idx.id(row);
+        store.read_issue(&loc.snapshot.namespace, &model::id::blob_path(id), idx.blob(row))
     }
 
     /// Blobs that could not be read, per namespace.

@@ -16,11 +16,24 @@ const VIEWS: &[&[&str]] = &[
     &["search", "o", "--limit", "0", "--json"],
 ];
 
-fn answers(env: &Env, dir: &Path, no_cache: bool) -> Vec<String> {
+/// How the index is obtained: cached with deltas (the default), cached but
+/// compacted on every change, or not cached at all.
+#[derive(Clone, Copy)]
+enum Mode {
+    Deltas,
+    Compacting,
+    NoCache,
+}
+
+fn answers(env: &Env, dir: &Path, mode: Mode) -> Vec<String> {
     VIEWS
         .iter()
         .map(|args| {
-            let extra: &[(&str, &str)] = if no_cache { &[("GIT_BEADS_NO_CACHE", "1")] } else { &[] };
+            let extra: &[(&str, &str)] = match mode {
+                Mode::Deltas => &[],
+                Mode::Compacting => &[("GIT_BEADS_CACHE_DELTA", "0")],
+                Mode::NoCache => &[("GIT_BEADS_NO_CACHE", "1")],
+            };
             let r = env.run_with(dir, args, None, extra);
             assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
             r.stdout
@@ -29,11 +42,47 @@ fn answers(env: &Env, dir: &Path, no_cache: bool) -> Vec<String> {
 }
 
 fn assert_consistent(env: &Env, dir: &Path, when: &str) {
-    let cached = answers(env, dir, false);
-    let again = answers(env, dir, false);
-    let uncached = answers(env, dir, true);
+    let cached = answers(env, dir, Mode::Deltas);
+    let again = answers(env, dir, Mode::Deltas);
+    let uncached = answers(env, dir, Mode::NoCache);
     assert_eq!(cached, uncached, "cache and no cache disagree {when}");
     assert_eq!(cached, again, "warm answers differ {when}");
+}
+
+#[test]
+fn deltas_and_compaction_give_the_same_answers_through_many_changes() {
+    let env = Env::unseeded();
+    let dir = env.beads_repo("r");
+    let mut ids = Vec::new();
+    for n in 0..12 {
+        let deps: Vec<String> = ids.iter().rev().take(2).cloned().collect();
+        let mut args = vec![format!("issue {n}"), "-l".to_string(), format!("l{}", n % 3)];
+        if !deps.is_empty() {
+            args.push("--deps".into());
+            args.push(deps.join(","));
+        }
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        ids.push(env.create(&dir, &a));
+        if n % 4 == 3 {
+            // Alternate the two cache strategies between changes.
+            let mode = if n % 8 == 3 { Mode::Compacting } else { Mode::Deltas };
+            assert_eq!(answers(&env, &dir, mode), answers(&env, &dir, Mode::NoCache), "after {n} creates");
+        }
+    }
+    env.ok(&dir, &["close", &ids[0], &ids[1], "--force"]);
+    env.ok(&dir, &["delete", &ids[5], "--force"]);
+    env.ok(&dir, &["update", &ids[7], "--title", "renamed", "-p", "0"]);
+    for mode in [Mode::Deltas, Mode::Compacting, Mode::Deltas] {
+        assert_eq!(answers(&env, &dir, mode), answers(&env, &dir, Mode::NoCache));
+    }
+    // A hand-moved ref back to an older tree, and forward again.
+    let old = env.git(&dir, &["rev-parse", "refs/beads/heads/main~5"]).trim().to_string();
+    let new = env.git(&dir, &["rev-parse", "refs/beads/heads/main"]).trim().to_string();
+    env.git(&dir, &["update-ref", "refs/beads/heads/main", &old]);
+    assert_eq!(answers(&env, &dir, Mode::Deltas), answers(&env, &dir, Mode::NoCache));
+    env.git(&dir, &["update-ref", "refs/beads/heads/main", &new]);
+    assert_eq!(answers(&env, &dir, Mode::Deltas), answers(&env, &dir, Mode::NoCache));
+    assert_eq!(answers(&env, &dir, Mode::Compacting), answers(&env, &dir, Mode::NoCache));
 }
 
 #[test]

@@ -1,18 +1,23 @@
-//! The derived-state cache: one index file per namespace tree, under
-//! `<git common dir>/beads/cache/`, named by the tree id it describes.
+//! The derived-state cache: index files under `<git common dir>/beads/cache/`,
+//! named by the tree id they describe.
 //!
 //! A tree id names its content exactly, so an index file is valid if and only
 //! if its name matches the tree the ref points at now; nothing else needs
-//! invalidating. A per-namespace pointer file remembers the last tree indexed,
-//! so when the ref has moved (a write, a `git fetch`, a hand-made
-//! `git update-ref`) the new index is derived from the old one by diffing the
-//! two trees and parsing only the blobs that changed. Files are written to a
-//! temporary name and renamed into place, so concurrent processes never see a
-//! partial file; deleting the whole directory loses nothing but time.
+//! invalidating. A file is either a full index of its tree, or a *delta*: the
+//! issues that changed since an older tree whose full index it names (see
+//! `layered.rs`). A per-namespace pointer file remembers the last tree
+//! indexed, so when the ref has moved (a write, a `git fetch`, a hand-made
+//! `git update-ref`) the new index is derived by diffing the two trees and
+//! parsing only the blobs that changed; while the changes stay small (an
+//! eighth of the base, at least 1,024) they go into a new delta, else the
+//! cache compacts everything into a new full index. Files are written to a
+//! temporary name and renamed into place, so concurrent processes never see
+//! a partial file; deleting the whole directory loses nothing but time.
 //! `GIT_BEADS_NO_CACHE=1` bypasses it (the tests use that to check that both
 //! paths give the same answers).
 
 use super::index::{Bytes, Index, IndexBuilder, InvalidEntry};
+use super::layered::TreeIndex;
 use super::tree::{self, IssueEntry};
 use super::{Error, Namespace, Result, Store, parse_blob};
 use crate::model::id;
@@ -23,12 +28,25 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// How an index was obtained (reported by `--debug-cache` style tooling and tests).
+/// How an index was obtained (reported to tests and benchmarks).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
+    /// The index of this very tree was cached.
     Hit,
+    /// Derived from the last index by parsing `changed` blobs.
     Incremental { changed: usize },
+    /// Every blob was read.
     Cold,
+}
+
+/// Smallest delta that is never compacted.
+const MIN_DELTA: usize = 1024;
+
+/// The largest delta kept before compacting into a full index:
+/// `GIT_BEADS_CACHE_DELTA` when set (tests use 0 to compact every time),
+/// else an eighth of the base, at least [`MIN_DELTA`].
+fn delta_limit(base_len: usize) -> usize {
+    std::env::var("GIT_BEADS_CACHE_DELTA").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| MIN_DELTA.max(base_len / 8))
 }
 
 /// The cache directory of a repository.
@@ -49,44 +67,74 @@ fn pointer_path(dir: &Path, ns: &Namespace) -> PathBuf {
     dir.join("ns").join(escaped)
 }
 
+/// The trees a pointer file names: the last tree indexed, and its base when
+/// that index is a delta.
+fn read_pointer(path: &Path) -> Vec<ObjectId> {
+    fs::read_to_string(path)
+        .map(|s| s.split_whitespace().filter_map(|h| ObjectId::from_hex(h.as_bytes()).ok()).collect())
+        .unwrap_or_default()
+}
+
 /// The index of `tree` (the tree of namespace `ns`), from the cache or built.
-pub fn load(store: &Store, ns: &Namespace, tree: ObjectId) -> Result<Arc<Index>> {
+pub fn load(store: &Store, ns: &Namespace, tree: ObjectId) -> Result<TreeIndex> {
     load_reporting(store, ns, tree).map(|(idx, _)| idx)
 }
 
-/// Like [`load`], also saying whether the cache was hit.
-pub fn load_reporting(store: &Store, ns: &Namespace, tree: ObjectId) -> Result<(Arc<Index>, Source)> {
+/// Like [`load`], also saying how the index was obtained.
+pub fn load_reporting(store: &Store, ns: &Namespace, tree: ObjectId) -> Result<(TreeIndex, Source)> {
     if disabled() {
-        return Ok((Arc::new(build_cold_index(store, ns, tree)?), Source::Cold));
+        return Ok((TreeIndex::full(Arc::new(build_cold_index(store, ns, tree)?)), Source::Cold));
     }
     let dir = dir(store);
-    if let Some(idx) = open_file(&index_path(&dir, &tree), tree) {
-        remember(&dir, ns, &tree);
-        return Ok((Arc::new(idx), Source::Hit));
+    if let Some(idx) = open_tree_index(&dir, tree) {
+        remember(&dir, ns, &idx);
+        return Ok((idx, Source::Hit));
     }
-    let old_tree = fs::read_to_string(pointer_path(&dir, ns)).ok().and_then(|s| ObjectId::from_hex(s.trim().as_bytes()).ok());
-    let previous = old_tree.and_then(|prev| open_file(&index_path(&dir, &prev), prev));
-    let (parts, source) = match previous.as_ref().map(|prev| build_incremental(store, ns, prev, tree)).transpose()? {
+    let old = read_pointer(&pointer_path(&dir, ns));
+    let previous = old.first().and_then(|t| open_tree_index(&dir, *t));
+    let (parts, source) = match previous.as_ref().map(|prev| derive(store, ns, prev, tree)).transpose()? {
         Some(Some((parts, changed))) => (parts, Source::Incremental { changed }),
         _ => (build_cold(store, ns, tree)?, Source::Cold),
     };
     drop(previous);
     let path = index_path(&dir, &tree);
-    match write_index(&dir, &path, parts) {
-        Ok(None) => {
-            remember(&dir, ns, &tree);
-            if let Some(old) = old_tree.filter(|old| *old != tree) {
-                forget_unreferenced(&dir, &old);
-            }
-            let idx = open_file(&path, tree).ok_or_else(|| {
+    match write_index(&dir, &path, parts)? {
+        None => {
+            let idx = open_tree_index(&dir, tree).ok_or_else(|| {
                 Error::Invalid(format!("internal error: the index just written to {} does not read back", path.display()))
             })?;
-            Ok((Arc::new(idx), source))
+            remember(&dir, ns, &idx);
+            let keep: Vec<ObjectId> = std::iter::once(idx.tree()).chain(idx.delta().map(|_| idx.base().tree())).collect();
+            for t in old.into_iter().filter(|t| !keep.contains(t)) {
+                forget_unreferenced(&dir, &t);
+            }
+            Ok((idx, source))
         }
         // The cache directory is not writable (a read-only repository): use
-        // the index from memory.
-        Ok(Some(bytes)) => Ok((Arc::new(open_owned(bytes)?), source)),
-        Err(e) => Err(e),
+        // the index from memory (a delta needs its base from the cache).
+        Some(bytes) => {
+            let idx = Arc::new(open_owned(bytes)?);
+            let idx = match idx.base_tree() {
+                None => TreeIndex::full(idx),
+                Some(b) => match open_file(&index_path(&dir, &b), b) {
+                    Some(base) => TreeIndex::layered(Arc::new(base), idx),
+                    None => TreeIndex::full(Arc::new(build_cold_index(store, ns, tree)?)),
+                },
+            };
+            Ok((idx, source))
+        }
+    }
+}
+
+/// Opens the cached index of `tree`: a full one, or a delta with its base.
+fn open_tree_index(dir: &Path, tree: ObjectId) -> Option<TreeIndex> {
+    let idx = Arc::new(open_file(&index_path(dir, &tree), tree)?);
+    match idx.base_tree() {
+        None => Some(TreeIndex::full(idx)),
+        Some(b) => {
+            let base = open_file(&index_path(dir, &b), b)?;
+            base.base_tree().is_none().then(|| TreeIndex::layered(Arc::new(base), idx))
+        }
     }
 }
 
@@ -107,18 +155,25 @@ fn write_index(dir: &Path, path: &Path, parts: Vec<IndexBuilder>) -> Result<Opti
 }
 
 /// The issue count of the last index written for `ns` (possibly a few
-/// commits old): enough to choose an ID length without building an index.
+/// commits old, and counting a delta's rows twice): enough to choose an ID
+/// length without building an index.
 pub fn approx_len(store: &Store, ns: &Namespace) -> Option<usize> {
     use std::io::Read;
     if disabled() {
         return None;
     }
     let dir = dir(store);
-    let hex = fs::read_to_string(pointer_path(&dir, ns)).ok()?;
-    let mut f = fs::File::open(dir.join(format!("{}.idx", hex.trim()))).ok()?;
-    let mut head = [0u8; 16];
-    f.read_exact(&mut head).ok()?;
-    (&head[..8] == b"GBEADSIX").then(|| u32::from_le_bytes([head[12], head[13], head[14], head[15]]) as usize)
+    let mut n = 0;
+    for t in read_pointer(&pointer_path(&dir, ns)) {
+        let mut f = fs::File::open(index_path(&dir, &t)).ok()?;
+        let mut head = [0u8; 16];
+        f.read_exact(&mut head).ok()?;
+        if &head[..8] != b"GBEADSIX" {
+            return None;
+        }
+        n += u32::from_le_bytes([head[12], head[13], head[14], head[15]]) as usize;
+    }
+    (n > 0).then_some(n)
 }
 
 fn open_owned(bytes: Vec<u8>) -> Result<Index> {
@@ -136,21 +191,25 @@ fn open_file(path: &Path, tree: ObjectId) -> Option<Index> {
     (idx.tree() == tree).then_some(idx)
 }
 
-fn remember(dir: &Path, ns: &Namespace, tree: &ObjectId) {
+fn remember(dir: &Path, ns: &Namespace, idx: &TreeIndex) {
     let p = pointer_path(dir, ns);
-    let hex = tree.to_string();
-    if fs::read_to_string(&p).is_ok_and(|s| s.trim() == hex) {
+    let mut content = idx.tree().to_string();
+    if idx.delta().is_some() {
+        content.push(' ');
+        content.push_str(&idx.base().tree().to_string());
+    }
+    content.push('\n');
+    if fs::read_to_string(&p).is_ok_and(|s| s == content) {
         return;
     }
-    let _ = write_atomic(&dir.join("ns"), &p, format!("{hex}\n").as_bytes());
+    let _ = write_atomic(&dir.join("ns"), &p, content.as_bytes());
 }
 
-/// Removes the index of `tree` unless some namespace pointer still names it.
+/// Removes the index of `tree` unless some namespace pointer still names it
+/// (as its tree, or as the base of its delta).
 fn forget_unreferenced(dir: &Path, tree: &ObjectId) {
-    let hex = tree.to_string();
-    let referenced = fs::read_dir(dir.join("ns"))
-        .map(|rd| rd.filter_map(|e| e.ok()).any(|e| fs::read_to_string(e.path()).is_ok_and(|s| s.trim() == hex)))
-        .unwrap_or(true);
+    let referenced =
+        fs::read_dir(dir.join("ns")).map(|rd| rd.filter_map(|e| e.ok()).any(|e| read_pointer(&e.path()).contains(tree))).unwrap_or(true);
     if !referenced {
         let _ = fs::remove_file(index_path(dir, tree));
     }
@@ -169,8 +228,13 @@ fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// the index size, not the issues'.
 fn parse_parts(store: &Store, ns: &Namespace, tree: ObjectId, entries: &[IssueEntry]) -> Result<Vec<IndexBuilder>> {
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    let spill = (!disabled()).then(|| dir(store)).filter(|d| fs::create_dir_all(d).is_ok());
+    let spill = spill.as_deref();
     let parse_chunk = |repo: &gix::Repository, chunk: &[IssueEntry]| -> Result<IndexBuilder> {
-        let mut part = IndexBuilder::new(tree, chunk.len());
+        let mut part = match spill {
+            Some(d) if chunk.len() >= 4096 => IndexBuilder::spilling(tree, chunk.len(), d),
+            _ => IndexBuilder::new(tree, chunk.len()),
+        };
         let mut buf = Vec::new();
         for e in chunk {
             let parsed = match tree::read_object(repo, &e.blob, gix::objs::Kind::Blob, &mut buf) {
@@ -233,8 +297,10 @@ pub fn build_cold_index(store: &Store, ns: &Namespace, tree: ObjectId) -> Result
 }
 
 /// Derives the index of `tree` from `prev` (the index of an older tree) by
-/// parsing only the blobs that differ. `None` when the layout itself changed.
-fn build_incremental(store: &Store, ns: &Namespace, prev: &Index, tree: ObjectId) -> Result<Option<(Vec<IndexBuilder>, usize)>> {
+/// parsing only the blobs that differ: a new delta over `prev`'s base while
+/// the changes stay small, else a full index. `None` when the layout itself
+/// changed (then everything is read again).
+fn derive(store: &Store, ns: &Namespace, prev: &TreeIndex, tree: ObjectId) -> Result<Option<(Vec<IndexBuilder>, usize)>> {
     let changes = tree::diff(store.repo(), &prev.tree(), &tree)?;
     if changes.iter().any(|c| !c.path.starts_with("issues/")) {
         return Ok(None);
@@ -263,12 +329,41 @@ fn build_incremental(store: &Store, ns: &Namespace, prev: &Index, tree: ObjectId
             }
         }
     }
-    let mut b = IndexBuilder::new(tree, prev.len());
-    for i in 0..prev.len() {
-        if !touched_ids.contains(prev.id(i)) {
-            b.push_row_of(prev, i);
+    let base = prev.base();
+    let as_delta = prev.delta_weight() + changes.len() <= delta_limit(base.len());
+    let mut b = if as_delta {
+        let mut b = IndexBuilder::new(tree, prev.delta().map_or(0, |d| d.len()) + added.len());
+        b.set_base(base.tree());
+        // The rows the previous delta carried, unless changed again.
+        if let Some(d) = prev.delta() {
+            for r in 0..d.len() {
+                if !touched_ids.contains(d.id(r)) {
+                    b.push_row_of(d, r);
+                }
+            }
+            for gone in d.removed() {
+                if !touched_ids.contains(gone.as_str()) {
+                    b.push_removed(&gone);
+                }
+            }
         }
-    }
+        // Base issues that are gone now, or will be replaced by a parsed row.
+        for found in &touched_ids {
+            if base.find(found).is_some() {
+                b.push_removed(found);
+            }
+        }
+        b
+    } else {
+        let mut b =
+            if prev.len() >= 4096 { IndexBuilder::spilling(tree, prev.len(), &dir(store)) } else { IndexBuilder::new(tree, prev.len()) };
+        for row in prev.rows() {
+            if !touched_ids.contains(row.index.id(row.row)) {
+                b.push_row_of(row.index, row.row);
+            }
+        }
+        b
+    };
     for inv in prev.invalid() {
         // A stray tree is listed by its own path; its contents change below it.
         let below = format!("{}/", inv.path);

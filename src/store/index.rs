@@ -30,14 +30,16 @@ use std::cmp::Ordering;
 use std::ops::Range;
 
 const MAGIC: &[u8; 8] = b"GBEADSIX";
-const VERSION: u32 = 2;
+const VERSION: u32 = 4;
 const OID_LEN: usize = 20;
-const SECTIONS: usize = 5;
-const HEADER_SIZE: usize = 8 + 4 + 4 + OID_LEN + SECTIONS * 16;
-/// blob, 4 code bytes, 5 times, 8 string refs, 2 list refs.
+const SECTIONS: usize = 6;
+/// magic, version, rows, tree id, base tree id (zeros for a full index), section table.
+const HEADER_SIZE: usize = 8 + 4 + 4 + 2 * OID_LEN + SECTIONS * 16;
+const SECTION_TABLE: usize = 16 + 2 * OID_LEN;
+/// blob, 4 code bytes, 5 times, 7 string refs, 2 list refs.
 const ROW_SIZE: usize = OID_LEN + 4 + 5 * 8 + STR_FIELDS * 8 + 2 * 8;
 const DEP_SIZE: usize = 4 + 8 + 4 + 8;
-const STR_FIELDS: usize = 8;
+const STR_FIELDS: usize = 7;
 
 /// `i64::MIN` marks an absent timestamp.
 pub const NO_TIME: i64 = i64::MIN;
@@ -54,7 +56,6 @@ enum Field {
     Type,
     Assignee,
     Description,
-    JsonHead,
     JsonTail,
 }
 
@@ -139,55 +140,104 @@ struct DraftRow {
     strs: [StrRef; STR_FIELDS],
     labels: (u32, u32),
     deps: (u32, u32),
+    /// The ID again, in the key arena (for sorting).
+    key: StrRef,
 }
 
 struct DraftDep {
     target: StrRef,
     type_code: u8,
     type_str: StrRef,
+    /// The target again, in the key arena (for resolving it to a row).
+    key: StrRef,
+}
+
+/// Where a builder's strings go: memory, or a temporary file next to the
+/// cache (so building the index of 100,000 issues does not hold all their
+/// text in memory at once).
+enum Heap {
+    Memory(Vec<u8>),
+    Spill { file: std::io::BufWriter<std::fs::File>, len: u64 },
 }
 
 /// Accumulates rows and writes the index file bytes. Several builders (one
 /// per parsing thread) can be finished into one file together.
 pub struct IndexBuilder {
     tree: ObjectId,
-    heap: Vec<u8>,
+    heap: Heap,
+    /// IDs and dependency targets: what finishing needs to look at.
+    keys: Vec<u8>,
     rows: Vec<DraftRow>,
     deps: Vec<DraftDep>,
     labels: Vec<StrRef>,
     invalid: Vec<InvalidEntry>,
+    /// For a delta: the tree of the full index it applies to.
+    base: Option<ObjectId>,
+    /// For a delta: IDs of the base that the tree no longer has.
+    removed: Vec<String>,
+    /// The first error writing a spilled heap (reported by `finish_parts`).
+    spill_error: Option<std::io::Error>,
 }
 
-/// The beads JSON of a row splits around the description (which the index
-/// stores once): `{"id":..,"title":..` and the rest without the closing brace.
-fn split_json(issue: &Issue) -> (String, String) {
+/// The beads JSON of a row without the part the index can rebuild: the
+/// `{"id":..,"title":..` head and the description (stored once, spliced in
+/// when printing) are left out, as is the closing brace.
+fn json_tail(issue: &Issue) -> String {
     let json = model::codec::to_beads_json(issue, model::Form::IndexRow);
-    let head_len = {
-        let mut head = String::with_capacity(64);
-        head.push_str("{\"id\":");
-        head.push_str(&serde_json::to_string(&issue.id).expect("strings serialize"));
-        head.push_str(",\"title\":");
-        head.push_str(&serde_json::to_string(&issue.title).expect("strings serialize"));
-        head.len()
-    };
-    debug_assert!(json.len() > head_len);
-    let tail = json[head_len..json.len() - 1].to_string();
-    let mut head = json;
-    head.truncate(head_len);
-    (head, tail)
+    let head_len = json_head(&issue.id, &issue.title).len();
+    debug_assert!(json.len() > head_len && json.starts_with(&json_head(&issue.id, &issue.title)));
+    json[head_len..json.len() - 1].to_string()
+}
+
+fn json_head(id: &str, title: &str) -> String {
+    let mut head = String::with_capacity(16 + id.len() + title.len());
+    head.push_str("{\"id\":");
+    head.push_str(&serde_json::to_string(id).expect("strings serialize"));
+    head.push_str(",\"title\":");
+    head.push_str(&serde_json::to_string(title).expect("strings serialize"));
+    head
 }
 
 impl IndexBuilder {
-    /// An empty builder for the index of `tree`.
+    /// An empty builder for the index of `tree`, keeping its strings in memory.
     pub fn new(tree: ObjectId, capacity: usize) -> Self {
+        IndexBuilder::with_heap(tree, capacity, Heap::Memory(Vec::with_capacity(capacity * 256)))
+    }
+
+    /// An empty builder whose strings go to an anonymous temporary file in
+    /// `dir` (in memory if no file can be made there).
+    pub fn spilling(tree: ObjectId, capacity: usize, dir: &std::path::Path) -> Self {
+        match tempfile::tempfile_in(dir) {
+            Ok(f) => {
+                IndexBuilder::with_heap(tree, capacity, Heap::Spill { file: std::io::BufWriter::with_capacity(256 * 1024, f), len: 0 })
+            }
+            Err(_) => IndexBuilder::new(tree, capacity),
+        }
+    }
+
+    fn with_heap(tree: ObjectId, capacity: usize, heap: Heap) -> Self {
         IndexBuilder {
             tree,
-            heap: Vec::with_capacity(capacity * 256),
+            heap,
+            keys: Vec::with_capacity(capacity * 24),
             rows: Vec::with_capacity(capacity),
             deps: Vec::with_capacity(capacity * 2),
             labels: Vec::with_capacity(capacity),
             invalid: Vec::new(),
+            base: None,
+            removed: Vec::new(),
+            spill_error: None,
         }
+    }
+
+    /// Makes this builder a delta over the full index of tree `base`.
+    pub fn set_base(&mut self, base: ObjectId) {
+        self.base = Some(base);
+    }
+
+    /// Records an ID of the base that the tree no longer holds.
+    pub fn push_removed(&mut self, id: &str) {
+        self.removed.push(id.to_string());
     }
 
     /// The tree the index describes.
@@ -195,15 +245,47 @@ impl IndexBuilder {
         self.tree
     }
 
+    fn heap_len(&self) -> u64 {
+        match &self.heap {
+            Heap::Memory(v) => v.len() as u64,
+            Heap::Spill { len, .. } => *len,
+        }
+    }
+
     fn push_str(&mut self, s: &str) -> StrRef {
-        let off = self.heap.len() as u32;
-        self.heap.extend_from_slice(s.as_bytes());
+        let off = self.heap_len() as u32;
+        match &mut self.heap {
+            Heap::Memory(v) => v.extend_from_slice(s.as_bytes()),
+            Heap::Spill { file, len } => {
+                if let Err(e) = std::io::Write::write_all(file, s.as_bytes()) {
+                    self.spill_error.get_or_insert(e);
+                }
+                *len += s.len() as u64;
+            }
+        }
         StrRef { off, len: s.len() as u32 }
+    }
+
+    fn push_key(&mut self, s: &str) -> StrRef {
+        let off = self.keys.len() as u32;
+        self.keys.extend_from_slice(s.as_bytes());
+        StrRef { off, len: s.len() as u32 }
+    }
+
+    fn key(&self, r: StrRef) -> &[u8] {
+        &self.keys[r.off as usize..(r.off + r.len) as usize]
+    }
+
+    fn push_dep(&mut self, target: &str, type_code: u8, dep_type: &str) {
+        let t = self.push_str(target);
+        let type_str = self.push_str(dep_type);
+        let key = self.push_key(target);
+        self.deps.push(DraftDep { target: t, type_code, type_str, key });
     }
 
     /// Adds the row of a parsed issue stored in `blob`.
     pub fn push_issue(&mut self, issue: &Issue, blob: ObjectId) {
-        let (head, tail) = split_json(issue);
+        let tail = json_tail(issue);
         let strs = [
             self.push_str(&issue.id),
             self.push_str(&issue.title),
@@ -211,9 +293,9 @@ impl IndexBuilder {
             self.push_str(issue.issue_type.as_str()),
             self.push_str(issue.assignee.as_deref().unwrap_or("")),
             self.push_str(&issue.description),
-            self.push_str(&head),
             self.push_str(&tail),
         ];
+        let key = self.push_key(&issue.id);
         let l0 = self.labels.len() as u32;
         for l in &issue.labels {
             let r = self.push_str(l);
@@ -221,9 +303,7 @@ impl IndexBuilder {
         }
         let d0 = self.deps.len() as u32;
         for d in &issue.dependencies {
-            let target = self.push_str(&d.id);
-            let type_str = self.push_str(d.dep_type.as_str());
-            self.deps.push(DraftDep { target, type_code: dep_code(&d.dep_type), type_str });
+            self.push_dep(&d.id, dep_code(&d.dep_type), d.dep_type.as_str());
         }
         let t = |o: Option<model::Timestamp>| o.map(|t| t.as_micros()).unwrap_or(NO_TIME);
         self.rows.push(DraftRow {
@@ -233,14 +313,15 @@ impl IndexBuilder {
             strs,
             labels: (l0, issue.labels.len() as u32),
             deps: (d0, issue.dependencies.len() as u32),
+            key,
         });
     }
 
     /// Copies row `i` of another index unchanged (incremental refresh).
     pub fn push_row_of(&mut self, other: &Index, i: usize) {
-        let strs =
-            [Field::Id, Field::Title, Field::Status, Field::Type, Field::Assignee, Field::Description, Field::JsonHead, Field::JsonTail]
-                .map(|f| self.push_str(other.field(i, f)));
+        let strs = [Field::Id, Field::Title, Field::Status, Field::Type, Field::Assignee, Field::Description, Field::JsonTail]
+            .map(|f| self.push_str(other.field(i, f)));
+        let key = self.push_key(other.id(i));
         let l0 = self.labels.len() as u32;
         let mut nl = 0;
         for l in other.labels(i) {
@@ -251,16 +332,14 @@ impl IndexBuilder {
         let d0 = self.deps.len() as u32;
         let mut nd = 0;
         for d in other.deps(i) {
-            let target = self.push_str(d.target());
-            let type_str = self.push_str(d.dep_type());
-            self.deps.push(DraftDep { target, type_code: d.type_code, type_str });
+            self.push_dep(d.target(), d.type_code, d.dep_type());
             nd += 1;
         }
         let row = other.row(i);
         let mut codes = [0u8; 4];
         codes.copy_from_slice(row.get(OID_LEN..OID_LEN + 4).unwrap_or(&[0; 4]));
         let times = [Time::Created, Time::Updated, Time::Closed, Time::DeferUntil, Time::Due].map(|t| other.time(i, t));
-        self.rows.push(DraftRow { blob: other.blob(i), codes, times, strs, labels: (l0, nl), deps: (d0, nd) });
+        self.rows.push(DraftRow { blob: other.blob(i), codes, times, strs, labels: (l0, nl), deps: (d0, nd), key });
     }
 
     /// Records a blob that could not be read.
@@ -278,10 +357,6 @@ impl IndexBuilder {
         self.rows.is_empty()
     }
 
-    fn heap_str(&self, r: StrRef) -> &[u8] {
-        &self.heap[r.off as usize..(r.off + r.len) as usize]
-    }
-
     /// Encodes the index into a buffer.
     pub fn finish(self) -> Vec<u8> {
         let mut out = Vec::new();
@@ -292,14 +367,27 @@ impl IndexBuilder {
     /// Encodes the rows of all `parts` (which describe the same tree) as one
     /// index, streamed to `out`: rows sorted by ID, dependency targets
     /// resolved to rows, the heaps concatenated.
-    pub fn finish_parts(parts: Vec<IndexBuilder>, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    pub fn finish_parts(mut parts: Vec<IndexBuilder>, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        for p in &mut parts {
+            if let Some(e) = p.spill_error.take() {
+                return Err(e);
+            }
+        }
         let tree = parts.first().map(|p| p.tree).unwrap_or_else(|| ObjectId::empty_tree(gix::hash::Kind::Sha1));
+        let base = parts.iter().find_map(|p| p.base);
+        let mut removed: Vec<&str> = parts.iter().flat_map(|p| p.removed.iter().map(String::as_str)).collect();
+        removed.sort_unstable();
+        removed.dedup();
+        let removed = serde_json::to_vec(&removed).expect("strings serialize");
         // Global heap offset of each part.
         let mut bases = Vec::with_capacity(parts.len());
         let mut heap_total: u64 = 0;
         for p in &parts {
             bases.push(heap_total as u32);
-            heap_total += p.heap.len() as u64;
+            heap_total += p.heap_len();
+        }
+        if heap_total > u64::from(u32::MAX) {
+            return Err(std::io::Error::other("the index text exceeds 4 GiB"));
         }
         let n: usize = parts.iter().map(|p| p.rows.len()).sum();
         let n_deps: usize = parts.iter().map(|p| p.deps.len()).sum();
@@ -308,7 +396,7 @@ impl IndexBuilder {
             parts.iter().enumerate().flat_map(|(pi, p)| (0..p.rows.len() as u32).map(move |r| (pi as u32, r))).collect();
         let id_of = |(pi, r): (u32, u32)| {
             let p = &parts[pi as usize];
-            p.heap_str(p.rows[r as usize].strs[0])
+            p.key(p.rows[r as usize].key)
         };
         order.sort_unstable_by(|&a, &b| id_of(a).cmp(id_of(b)));
         // Duplicate IDs cannot occur within one tree (the ID is the file name).
@@ -321,7 +409,9 @@ impl IndexBuilder {
             let mut at = HEADER_SIZE as u64;
             let mut s = [(0u64, 0u64); SECTIONS];
             for (i, len) in
-                [rows_len, (n_deps * DEP_SIZE) as u64, (n_labels * 8) as u64, heap_total, invalid.len() as u64].into_iter().enumerate()
+                [rows_len, (n_deps * DEP_SIZE) as u64, (n_labels * 8) as u64, heap_total, invalid.len() as u64, removed.len() as u64]
+                    .into_iter()
+                    .enumerate()
             {
                 s[i] = (at, len);
                 at += len;
@@ -333,6 +423,10 @@ impl IndexBuilder {
         header.extend_from_slice(&VERSION.to_le_bytes());
         header.extend_from_slice(&(n as u32).to_le_bytes());
         header.extend_from_slice(tree.as_slice());
+        match base {
+            Some(b) => header.extend_from_slice(b.as_slice()),
+            None => header.extend_from_slice(&[0; OID_LEN]),
+        }
         for (off, len) in sections {
             header.extend_from_slice(&off.to_le_bytes());
             header.extend_from_slice(&len.to_le_bytes());
@@ -344,9 +438,8 @@ impl IndexBuilder {
         let (mut dep_at, mut label_at) = (0u32, 0u32);
         let mut buf = Vec::with_capacity(ROW_SIZE);
         for &(pi, r) in &order {
-            let p = &parts[pi as usize];
             let base = bases[pi as usize];
-            let row = &p.rows[r as usize];
+            let row = &parts[pi as usize].rows[r as usize];
             buf.clear();
             buf.extend_from_slice(row.blob.as_slice());
             buf.extend_from_slice(&row.codes);
@@ -370,7 +463,7 @@ impl IndexBuilder {
             let base = bases[pi as usize];
             let row = &p.rows[r as usize];
             for d in &p.deps[row.deps.0 as usize..(row.deps.0 + row.deps.1) as usize] {
-                let target_row = position.get(p.heap_str(d.target)).copied().unwrap_or(UNRESOLVED);
+                let target_row = position.get(p.key(d.key)).copied().unwrap_or(UNRESOLVED);
                 buf.clear();
                 buf.extend_from_slice(&target_row.to_le_bytes());
                 buf.extend_from_slice(&(d.target.off + base).to_le_bytes());
@@ -390,10 +483,20 @@ impl IndexBuilder {
                 out.write_all(&l.len.to_le_bytes())?;
             }
         }
-        for p in &parts {
-            out.write_all(&p.heap)?;
+        drop(position);
+        for p in parts {
+            match p.heap {
+                Heap::Memory(v) => out.write_all(&v)?,
+                Heap::Spill { file, .. } => {
+                    use std::io::Seek;
+                    let mut f = file.into_inner().map_err(|e| e.into_error())?;
+                    f.seek(std::io::SeekFrom::Start(0))?;
+                    std::io::copy(&mut f, out)?;
+                }
+            }
         }
-        out.write_all(&invalid)
+        out.write_all(&invalid)?;
+        out.write_all(&removed)
     }
 }
 
@@ -428,6 +531,8 @@ pub struct Index {
     labels: Range<usize>,
     heap: Range<usize>,
     invalid: Range<usize>,
+    base: Option<ObjectId>,
+    removed: Range<usize>,
 }
 
 /// Codes of the dependency types the graph looks at (positions in
@@ -520,9 +625,15 @@ impl Index {
         }
         let n = le_u32(b, 12) as usize;
         let tree = ObjectId::try_from(&b[16..16 + OID_LEN]).map_err(|_| IndexError("bad tree id"))?;
+        let base_bytes = &b[16 + OID_LEN..16 + 2 * OID_LEN];
+        let base = if base_bytes.iter().all(|&x| x == 0) {
+            None
+        } else {
+            Some(ObjectId::try_from(base_bytes).map_err(|_| IndexError("bad base tree id"))?)
+        };
         let mut secs: [Range<usize>; SECTIONS] = std::array::from_fn(|_| 0..0);
         for (i, sec) in secs.iter_mut().enumerate() {
-            let at = 16 + OID_LEN + i * 16;
+            let at = SECTION_TABLE + i * 16;
             let (off, len) = (le_u64(b, at) as usize, le_u64(b, at + 8) as usize);
             let end = off.checked_add(len).ok_or(IndexError("section overflow"))?;
             if off < HEADER_SIZE || end > b.len() {
@@ -530,14 +641,14 @@ impl Index {
             }
             *sec = off..end;
         }
-        let [rows, deps, labels, heap, invalid] = secs;
+        let [rows, deps, labels, heap, invalid, removed] = secs;
         if rows.len() != n * ROW_SIZE || deps.len() % DEP_SIZE != 0 || labels.len() % 8 != 0 {
             return Err(IndexError("section sizes disagree"));
         }
         // Row contents are not checked here (that would cost a pass over every
         // row on every command); every accessor is bounds-checked instead and
         // yields empty values rather than panicking on damaged data.
-        Ok(Index { bytes, n, tree, rows, deps, labels, heap, invalid })
+        Ok(Index { bytes, n, tree, rows, deps, labels, heap, invalid, base, removed })
     }
 
     /// The tree this index describes.
@@ -592,7 +703,7 @@ impl Index {
     }
     /// Appends the issue's beads JSON, without its closing `}`, to `out`.
     pub fn write_json_open(&self, i: usize, out: &mut String) {
-        out.push_str(self.field(i, Field::JsonHead));
+        out.push_str(&json_head(self.id(i), self.title(i)));
         let d = self.description(i);
         if !d.is_empty() {
             out.push_str(",\"description\":");
@@ -711,6 +822,16 @@ impl Index {
         (0..self.n).map(move |i| self.id(i))
     }
 
+    /// For a delta, the tree of the full index it applies to.
+    pub fn base_tree(&self) -> Option<ObjectId> {
+        self.base
+    }
+
+    /// For a delta, the IDs of the base that its tree no longer holds.
+    pub fn removed(&self) -> Vec<String> {
+        self.bytes.get(self.removed.clone()).and_then(|b| serde_json::from_slice(b).ok()).unwrap_or_default()
+    }
+
     /// Blobs of the tree that could not be read.
     pub fn invalid(&self) -> Vec<InvalidEntry> {
         self.bytes.get(self.invalid.clone()).and_then(|b| serde_json::from_slice(b).ok()).unwrap_or_default()
@@ -801,7 +922,7 @@ mod tests {
         assert!(Index::open(Bytes::Owned(b"GBEADSIX".to_vec())).is_err());
         let mut bad = good.clone();
         // Point the first string ref of row 0 far outside the heap: reads give "".
-        let rows_off = le_u64(&good, 16 + OID_LEN) as usize;
+        let rows_off = le_u64(&good, SECTION_TABLE) as usize;
         let at = rows_off + OID_LEN + 4 + 40;
         bad[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
         let idx = Index::open(Bytes::Owned(bad)).unwrap();

@@ -9,6 +9,7 @@
 pub mod cache;
 pub mod history;
 pub mod index;
+pub mod layered;
 pub mod pack;
 pub mod tree;
 pub mod txn;
@@ -16,9 +17,9 @@ pub mod txn;
 use crate::model::{self, DecodeError, FieldError, Issue};
 use gix::ObjectId;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 pub use index::Index;
+pub use layered::TreeIndex;
 pub use txn::{Committed, Txn};
 
 /// Everything that can go wrong below the command line.
@@ -187,7 +188,7 @@ pub struct Store {
 pub struct Snapshot {
     pub namespace: Namespace,
     pub tip: Option<Tip>,
-    pub index: Arc<Index>,
+    pub index: TreeIndex,
 }
 
 impl Store {
@@ -351,7 +352,7 @@ impl Store {
     pub fn snapshot_at(&self, ns: &Namespace, tip: Option<Tip>) -> Result<Snapshot> {
         let index = match tip {
             Some(t) => cache::load(self, ns, t.tree)?,
-            None => Arc::new(Index::empty(ObjectId::empty_tree(self.repo.object_hash()))),
+            None => TreeIndex::empty(ObjectId::empty_tree(self.repo.object_hash())),
         };
         Ok(Snapshot { namespace: ns.clone(), tip, index })
     }
@@ -389,6 +390,9 @@ pub fn parse_blob(ns: &Namespace, path: &str, blob: ObjectId, data: &[u8]) -> Re
 impl Snapshot {
     /// Resolves a typed ID (exact, hash, or unique prefix) in this namespace.
     pub fn resolve(&self, input: &str) -> Result<String> {
+        if input.trim().is_empty() {
+            return Err(Error::Id(model::id::IdError { id: String::new(), reason: "it is empty" }));
+        }
         if self.index.find(input).is_some() {
             return Ok(input.to_string());
         }
@@ -399,10 +403,12 @@ impl Snapshot {
         }
     }
 
-    /// Reads the full issue at row `row` of the index.
-    pub fn issue(&self, store: &Store, row: usize) -> Result<Issue> {
-        let id = self.index.id(row);
-        store.read_issue(&self.namespace, &model::id::blob_path(id), self.index.blob(row))
+    /// Reads the full issue `id`, if the namespace has it.
+    pub fn issue(&self, store: &Store, id: &str) -> Result<Option<Issue>> {
+        match self.index.find(id) {
+            Some(r) => store.read_issue(&self.namespace, &model::id::blob_path(id), r.index.blob(r.row)).map(Some),
+            None => Ok(None),
+        }
     }
 }
 

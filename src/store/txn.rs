@@ -6,14 +6,13 @@
 //! Objects are written before the ref moves: a crash leaves at most
 //! unreachable objects, never a broken ref.
 
-use super::index::Index;
+use super::layered::TreeIndex;
 use super::{Actor, Error, Namespace, Result, Store, Tip, tree};
 use crate::model::{self, Issue, Timestamp, codec, id};
 use gix::ObjectId;
 use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit, RefLog};
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 /// Staged issues from which a write goes into one pack rather than loose objects.
 pub const BULK_OBJECTS: usize = 64;
@@ -26,7 +25,7 @@ pub struct Txn<'s> {
     store: &'s Store,
     ns: Namespace,
     base: Option<Tip>,
-    index: OnceCell<Arc<Index>>,
+    index: OnceCell<TreeIndex>,
     staged: BTreeMap<String, Option<Issue>>,
     op: String,
     summary: Option<String>,
@@ -103,7 +102,7 @@ impl<'s> Txn<'s> {
     }
 
     /// The index of the base tree (loaded on first use).
-    pub fn index(&self) -> Result<&Index> {
+    pub fn index(&self) -> Result<&TreeIndex> {
         if let Some(i) = self.index.get() {
             return Ok(i);
         }
