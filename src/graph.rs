@@ -184,40 +184,54 @@ impl<'a> Universe<'a> {
     /// Applies the blocking rules to every node.
     pub fn analyze(&self) -> Analysis {
         let n = self.total;
-        let mut direct = vec![false; n];
         // Hidden slots stay isolated nodes that nothing refers to.
+        let mut done = vec![false; n];
+        for (p, idx) in self.parts.iter().enumerate() {
+            for r in 0..idx.len() {
+                done[self.offsets[p] + r] = status_code::is_done(idx.status_code(r));
+            }
+        }
+        let mut direct = vec![false; n];
         let mut open_children = vec![false; n];
         let mut dependents = vec![0u32; n];
         // Parent -> child edges, for propagation.
-        let mut family: DiGraph<(), ()> = DiGraph::with_capacity(n, n / 4);
-        for _ in 0..n {
-            family.add_node(());
-        }
-        for node in self.nodes() {
-            let done = self.is_done(node);
-            for (target, d) in self.deps(node) {
-                if let Some(t) = target {
-                    dependents[t.0] += 1;
-                }
-                let blocking = d.is_blocking();
-                if d.is_parent() {
-                    match target {
-                        Some(parent) => {
-                            family.add_edge(NodeIndex::new(parent.0), NodeIndex::new(node.0), ());
-                            if !done {
-                                open_children[parent.0] = true;
-                            }
-                        }
-                        None => direct[node.0] = true,
+        let mut edges: Vec<(u32, u32)> = Vec::new();
+        for (p, idx) in self.parts.iter().enumerate() {
+            let off = self.offsets[p];
+            for r in (0..idx.len()).filter(|&r| !self.is_hidden(p, r)) {
+                let node = off + r;
+                for d in idx.deps(r) {
+                    let target = if d.target_row != UNRESOLVED && !self.is_hidden(p, d.target_row as usize) {
+                        Some(off + d.target_row as usize)
+                    } else if self.parts.len() > 1 {
+                        self.find(d.target()).map(|t| t.0)
+                    } else {
+                        None
+                    };
+                    if let Some(t) = target {
+                        dependents[t] += 1;
                     }
-                } else if blocking {
-                    match target {
-                        Some(t) if self.is_done(t) => {}
-                        _ => direct[node.0] = true,
+                    if d.is_parent() {
+                        match target {
+                            Some(parent) => {
+                                edges.push((parent as u32, node as u32));
+                                if !done[node] {
+                                    open_children[parent] = true;
+                                }
+                            }
+                            None => direct[node] = true,
+                        }
+                    } else if d.is_blocking() && !target.is_some_and(|t| done[t]) {
+                        direct[node] = true;
                     }
                 }
             }
         }
+        let mut family: DiGraph<(), ()> = DiGraph::with_capacity(n, edges.len());
+        for _ in 0..n {
+            family.add_node(());
+        }
+        family.extend_with_edges(edges);
         // Propagate down parent -> child edges from every directly blocked node.
         let mut dep_blocked = vec![false; n];
         let starts: Vec<usize> = (0..n).filter(|&i| direct[i]).collect();

@@ -8,7 +8,7 @@ use git_beads::graph::{Analysis, Blocker, Node, ReadySort, Universe};
 use git_beads::model;
 use git_beads::query::{self, GroupBy, ListSort};
 use git_beads::store::index::status_code;
-use std::fmt::Write as _;
+use std::io::Write as _;
 
 #[derive(clap::Args, Debug)]
 pub struct ListArgs {
@@ -94,9 +94,9 @@ pub struct StaleArgs {
 
 /// The JSON object of a row: the indexed beads JSON plus computed counts,
 /// plus `extra` fields (already rendered, each starting with a comma).
-pub fn row_json(u: &Universe<'_>, a: &Analysis, n: Node, extra: &str) -> String {
+pub fn row_json(u: &Universe<'_>, a: &Analysis, n: Node, extra: &str) -> Vec<u8> {
     let (_, idx, r) = u.locate(n);
-    let mut s = String::with_capacity(1024 + extra.len());
+    let mut s = Vec::with_capacity(1024 + extra.len());
     idx.write_json_open(r, &mut s);
     let _ = write!(s, ",\"dependency_count\":{},\"dependent_count\":{}{extra}}}", idx.dep_count(r), a.dependents[n.0]);
     s

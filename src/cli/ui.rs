@@ -80,12 +80,12 @@ impl Ui {
     }
 
     /// Writes a JSON array whose elements are already rendered, one per line.
-    pub fn json_array<I: IntoIterator<Item = String>>(&mut self, items: I) -> io::Result<()> {
+    pub fn json_array<T: AsRef<[u8]>, I: IntoIterator<Item = T>>(&mut self, items: I) -> io::Result<()> {
         let mut first = true;
         self.out.write_all(b"[")?;
         for item in items {
             self.out.write_all(if first { b"\n" } else { b",\n" })?;
-            self.out.write_all(item.as_bytes())?;
+            self.out.write_all(item.as_ref())?;
             first = false;
         }
         self.out.write_all(if first { b"]\n" } else { b"\n]\n" })

@@ -676,6 +676,13 @@ impl Index {
         self.bytes.get(start..start + len as usize).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
     }
 
+    fn field_bytes(&self, i: usize, f: Field) -> &[u8] {
+        let row = self.row(i);
+        let at = OID_LEN + 4 + 40 + (f as usize) * 8;
+        let start = self.heap.start + le_u32(row, at) as usize;
+        self.bytes.get(start..start + le_u32(row, at + 4) as usize).unwrap_or(&[])
+    }
+
     fn field(&self, i: usize, f: Field) -> &str {
         let row = self.row(i);
         let at = OID_LEN + 4 + 40 + (f as usize) * 8;
@@ -702,21 +709,27 @@ impl Index {
         self.field(i, Field::Description)
     }
     /// Appends the issue's beads JSON, without its closing `}`, to `out`.
-    pub fn write_json_open(&self, i: usize, out: &mut String) {
-        out.push_str(&json_head(self.id(i), self.title(i)));
+    /// The pre-rendered part is copied as bytes (it was written as UTF-8 JSON
+    /// and is not looked at), the rest escaped now.
+    pub fn write_json_open(&self, i: usize, out: &mut Vec<u8>) {
+        let put = |out: &mut Vec<u8>, s: &str| serde_json::to_writer(&mut *out, s).expect("strings serialize into memory");
+        out.extend_from_slice(b"{\"id\":");
+        put(out, self.id(i));
+        out.extend_from_slice(b",\"title\":");
+        put(out, self.title(i));
         let d = self.description(i);
         if !d.is_empty() {
-            out.push_str(",\"description\":");
-            out.push_str(&serde_json::to_string(d).expect("strings serialize"));
+            out.extend_from_slice(b",\"description\":");
+            put(out, d);
         }
-        out.push_str(self.field(i, Field::JsonTail));
+        out.extend_from_slice(self.field_bytes(i, Field::JsonTail));
     }
 
     /// The issue's beads JSON without its closing `}`.
     pub fn json_open(&self, i: usize) -> String {
-        let mut s = String::new();
+        let mut s = Vec::new();
         self.write_json_open(i, &mut s);
-        s
+        String::from_utf8_lossy(&s).into_owned()
     }
 
     /// The blob the issue is stored in.
