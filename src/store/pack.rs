@@ -10,10 +10,13 @@ use super::{Error, Result};
 use gix_pack::data::output;
 use std::sync::atomic::AtomicBool;
 
-/// Writes every object of `objects` into one new pack in `repo`'s object store.
-pub fn write(repo: &gix::Repository, objects: &gix::odb::memory::Storage) -> Result<()> {
+/// Writes every object of `objects` into one new pack in `repo`'s object
+/// store. Returns the pack's `.keep` file, which guards it against a
+/// concurrent gc until a ref points into it: the caller removes it once the
+/// ref has moved (see [`release`]).
+pub fn write(repo: &gix::Repository, objects: &gix::odb::memory::Storage) -> Result<Option<std::path::PathBuf>> {
     if objects.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let hash = repo.object_hash();
     let mut entries = Vec::with_capacity(objects.len());
@@ -37,7 +40,7 @@ pub fn write(repo: &gix::Repository, objects: &gix::odb::memory::Storage) -> Res
     }
     let dir = repo.objects.store_ref().path().join("pack");
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(format!("could not create {}", dir.display()), e))?;
-    gix_pack::Bundle::write_to_directory(
+    let outcome = gix_pack::Bundle::write_to_directory(
         &mut &bytes[..],
         Some(&dir),
         &mut gix::progress::Discard,
@@ -47,5 +50,13 @@ pub fn write(repo: &gix::Repository, objects: &gix::odb::memory::Storage) -> Res
         gix_pack::bundle::write::Options::default(),
     )
     .map_err(|e| Error::git(format!("could not index the pack in {}", dir.display()), e))?;
-    Ok(())
+    Ok(outcome.keep_path)
+}
+
+/// Lets `git gc` repack a pack written by [`write`] (its objects are
+/// reachable now, or garbage if the ref update lost).
+pub fn release(keep: Option<std::path::PathBuf>) {
+    if let Some(keep) = keep {
+        let _ = std::fs::remove_file(keep);
+    }
 }

@@ -198,16 +198,17 @@ impl<'s> Txn<'s> {
     /// Writes blobs, trees and the commit; returns `None` when the tree is
     /// unchanged. Large changes (an import) go into one pack; small ones are
     /// loose objects, as git writes them.
-    fn write(&self) -> Result<Option<(ObjectId, String)>> {
+    fn write(&self) -> Result<(Option<(ObjectId, String)>, Option<std::path::PathBuf>)> {
         if self.staged.len() < BULK_OBJECTS {
-            return self.write_into(self.store.repo());
+            return Ok((self.write_into(self.store.repo())?, None));
         }
         let mut memory = self.store.repo().clone().with_object_memory();
         let written = self.write_into(&memory)?;
-        if let Some(objects) = memory.objects.take_object_memory() {
-            super::pack::write(self.store.repo(), &objects)?;
-        }
-        Ok(written)
+        let keep = match memory.objects.take_object_memory() {
+            Some(objects) => super::pack::write(self.store.repo(), &objects)?,
+            None => None,
+        };
+        Ok((written, keep))
     }
 
     fn write_into(&self, repo: &gix::Repository) -> Result<Option<(ObjectId, String)>> {
@@ -328,15 +329,21 @@ impl Store {
             }
             let mut txn = Txn::new(self, ns, base, actor, model::time::now());
             let value = op(&mut txn)?;
-            let Some((commit, message)) = txn.write()? else {
+            let (written, keep) = txn.write()?;
+            let Some((commit, message)) = written else {
                 return Ok(Committed { value, commit: None, attempts: attempt });
             };
-            match self.compare_and_swap(ns, base.map(|b| b.commit), commit, &message) {
+            let swapped = self.compare_and_swap(ns, base.map(|b| b.commit), commit, &message);
+            super::pack::release(keep);
+            match swapped {
                 Ok(()) => return Ok(Committed { value, commit: Some(commit), attempts: attempt }),
                 Err(e) => {
                     last_error = super::cache::error_chain(&e);
-                    let backoff = rng.u64(0..=(1u64 << attempt.min(6)));
-                    std::thread::sleep(std::time::Duration::from_millis(backoff));
+                    // Jittered backoff growing from 0.25 ms to at most 8 ms:
+                    // long enough to let the winner's next round finish,
+                    // short enough that a busy namespace keeps flowing.
+                    let cap_us = 250u64 << attempt.min(5);
+                    std::thread::sleep(std::time::Duration::from_micros(rng.u64(0..=cap_us)));
                 }
             }
         }
