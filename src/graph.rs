@@ -127,6 +127,11 @@ impl<'a> Universe<'a> {
         self.hidden[part].is_some_and(|h| h.get(row).copied().unwrap_or(false))
     }
 
+    /// The node of `row` in part `part`, unless it is hidden.
+    pub fn node_at(&self, part: usize, row: usize) -> Option<Node> {
+        (part < self.parts.len() && row < self.parts[part].len() && !self.is_hidden(part, row)).then(|| Node(self.offsets[part] + row))
+    }
+
     /// All nodes (issues), in part order.
     pub fn nodes(&self) -> impl Iterator<Item = Node> + '_ {
         (0..self.parts.len()).flat_map(move |p| {

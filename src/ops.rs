@@ -5,7 +5,22 @@
 
 use crate::graph::{Node, Universe};
 use crate::model::{self, Comment, CommentId, DepType, Dependency, Issue, IssueType, Priority, Status, Timestamp, id};
-use crate::store::{Actor, Committed, Error, Namespace, Result, Store, Txn};
+use crate::store::{Actor, Committed, Error, Namespace, Result, Store, TreeIndex, Txn};
+
+/// Other namespaces an operation may look into, as of when the command
+/// started: to accept a dependency on an issue that lives in another
+/// namespace, and to check cycles and blockers across namespaces.
+#[derive(Clone, Default)]
+pub struct Scope {
+    pub others: Vec<TreeIndex>,
+}
+
+/// The graph over the transaction's namespace and the scope.
+fn universe<'a>(index: &'a TreeIndex, scope: &'a Scope) -> Universe<'a> {
+    let mut trees = vec![index];
+    trees.extend(scope.others.iter());
+    Universe::of(&trees)
+}
 use std::collections::BTreeSet;
 
 /// What `create` needs to know.
@@ -35,7 +50,7 @@ pub struct NewIssue {
 }
 
 /// Creates an issue in `ns`; returns it as written.
-pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue) -> Result<Committed<Issue>> {
+pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue, scope: &Scope) -> Result<Committed<Issue>> {
     model::issue::validate_title(&new.title)?;
     for (field, text) in [
         ("description", &new.description),
@@ -53,10 +68,10 @@ pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue) -> R
     store.mutate(ns, actor, |txn| {
         txn.set_op("create");
         let now = txn.now();
-        let parent = new.parent.as_deref().map(|p| txn.resolve(p)).transpose()?;
+        let parent = new.parent.as_deref().map(|p| resolve_target(txn, scope, p)).transpose()?;
         let mut deps = Vec::new();
         for (ty, target) in &new.deps {
-            deps.push((ty.clone(), resolve_target(txn, target)?));
+            deps.push((ty.clone(), resolve_target(txn, scope, target)?));
         }
         let issue_id = match (&new.id, &parent) {
             (Some(explicit), _) => {
@@ -79,8 +94,9 @@ pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue) -> R
             (None, None) => {
                 let n = txn.approx_len()?;
                 let mut taken_err = None;
+                // Unique in this namespace and in the others the command sees.
                 let found = idgen.new_id(&prefix, n, |cand| match txn.exists(cand) {
-                    Ok(b) => b,
+                    Ok(b) => b || scope.others.iter().any(|o| o.find(cand).is_some()),
                     Err(e) => {
                         taken_err = Some(e);
                         true
@@ -124,14 +140,18 @@ pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue) -> R
     })
 }
 
-/// Resolves a dependency target: a local issue by (prefix of) ID, or a
+/// Resolves a dependency target: an issue of this namespace by (prefix of)
+/// ID, an issue of another namespace of the scope by its exact ID, or a
 /// qualified reference (`project:id`) that is kept as written.
-fn resolve_target(txn: &Txn<'_>, target: &str) -> Result<String> {
+fn resolve_target(txn: &Txn<'_>, scope: &Scope, target: &str) -> Result<String> {
     if target.contains(':') {
         id::validate_reference(target)?;
         return Ok(target.to_string());
     }
-    txn.resolve(target)
+    match txn.resolve(target) {
+        Err(Error::NotFound { .. }) if scope.others.iter().any(|o| o.find(target).is_some()) => Ok(target.to_string()),
+        other => other,
+    }
 }
 
 fn stamped(target: &str, ty: DepType, txn: &Txn<'_>) -> Dependency {
@@ -295,9 +315,9 @@ fn apply_changes(issue: &mut Issue, c: &Changes, txn: &Txn<'_>, parent: Option<O
 
 /// What blocks `id` in the base of `txn` (IDs): the graph around that one
 /// issue, not an analysis of the whole namespace.
-fn blockers_of(txn: &Txn<'_>, id: &str) -> Result<Vec<String>> {
+fn blockers_of(txn: &Txn<'_>, scope: &Scope, id: &str) -> Result<Vec<String>> {
     let index = txn.index()?;
-    let u = Universe::of(&[index]);
+    let u = universe(index, scope);
     let Some(n) = u.find(id) else {
         return Ok(Vec::new());
     };
@@ -306,22 +326,22 @@ fn blockers_of(txn: &Txn<'_>, id: &str) -> Result<Vec<String>> {
 
 /// Updates each of `ids` (typed) with `c`; returns the issues as written
 /// (unchanged ones included).
-pub fn update(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], c: &Changes) -> Result<Committed<Vec<Issue>>> {
+pub fn update(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], c: &Changes, scope: &Scope) -> Result<Committed<Vec<Issue>>> {
     store.mutate(ns, actor, |txn| {
         txn.set_op(if c.claim { "claim" } else { "update" });
         let parent = match c.parent.as_deref() {
             None => None,
             Some("") => Some(None),
-            Some(p) => Some(Some(txn.resolve(p)?)),
+            Some(p) => Some(Some(resolve_target(txn, scope, p)?)),
         };
         let mut out = Vec::new();
         for typed in ids {
             let id = txn.resolve(typed)?;
             let mut issue = txn.require(&id)?;
             if let Some(Some(p)) = &parent {
-                refuse_cycle(txn, &id, p)?;
+                refuse_cycle(txn, scope, &id, p)?;
             }
-            let blocked = if c.claim { blockers_of(txn, &id)? } else { Vec::new() };
+            let blocked = if c.claim { blockers_of(txn, scope, &id)? } else { Vec::new() };
             if apply_changes(&mut issue, c, txn, parent.clone(), &blocked)? {
                 txn.put(issue.clone())?;
             }
@@ -346,6 +366,7 @@ pub fn close(
     ids: &[String],
     reason: Option<&str>,
     force: bool,
+    scope: &Scope,
 ) -> Result<Committed<CloseOutcome>> {
     store.mutate(ns, actor, |txn| {
         txn.set_op("close");
@@ -358,7 +379,7 @@ pub fn close(
                 continue;
             }
             if !force {
-                let blockers = blockers_of(txn, &id)?;
+                let blockers = blockers_of(txn, scope, &id)?;
                 // Blockers closed in this same command no longer block.
                 let still: Vec<String> = blockers.into_iter().filter(|b| !out.closed.iter().any(|c| &c.id == b)).collect();
                 if !still.is_empty() {
@@ -527,12 +548,12 @@ pub fn delete(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], appl
 }
 
 /// Fails with the cycle that a blocking edge `from -> to` would close.
-fn refuse_cycle(txn: &Txn<'_>, from: &str, to: &str) -> Result<()> {
+fn refuse_cycle(txn: &Txn<'_>, scope: &Scope, from: &str, to: &str) -> Result<()> {
     if from == to {
         return Err(Error::SelfDependency(from.to_string()));
     }
     let index = txn.index()?;
-    let u = Universe::of(&[index]);
+    let u = universe(index, scope);
     if let (Some(a), Some(b)) = (u.find(from), u.find(to))
         && let Some(cycle) = u.would_cycle(a, b)
     {
@@ -552,17 +573,25 @@ pub struct DepOutcome {
 }
 
 /// Makes `issue` depend on `on` with type `ty`, refusing cycles.
-pub fn dep_add(store: &Store, ns: &Namespace, actor: &Actor, issue: &str, on: &str, ty: DepType) -> Result<Committed<DepOutcome>> {
+pub fn dep_add(
+    store: &Store,
+    ns: &Namespace,
+    actor: &Actor,
+    issue: &str,
+    on: &str,
+    ty: DepType,
+    scope: &Scope,
+) -> Result<Committed<DepOutcome>> {
     store.mutate(ns, actor, |txn| {
         txn.set_op("dep-add");
         let from = txn.resolve(issue)?;
-        let to = resolve_target(txn, on)?;
+        let to = resolve_target(txn, scope, on)?;
         if from == to {
             return Err(Error::SelfDependency(from));
         }
         let mut i = txn.require(&from)?;
         if ty.is_blocking() || ty == DepType::ParentChild {
-            refuse_cycle(txn, &from, &to)?;
+            refuse_cycle(txn, scope, &from, &to)?;
         }
         if ty == DepType::ParentChild {
             i.dependencies.retain(|d| d.dep_type != DepType::ParentChild || d.id == to);
@@ -589,7 +618,11 @@ pub fn dep_remove(store: &Store, ns: &Namespace, actor: &Actor, issue: &str, on:
         let from = txn.resolve(issue)?;
         let mut i = txn.require(&from)?;
         // The target may no longer exist: match the stored ID, else resolve.
-        let to = if i.dependency(on).is_some() { on.to_string() } else { resolve_target(txn, on).unwrap_or_else(|_| on.to_string()) };
+        let to = if i.dependency(on).is_some() {
+            on.to_string()
+        } else {
+            resolve_target(txn, &Scope::default(), on).unwrap_or_else(|_| on.to_string())
+        };
         let ty = i.dependency(&to).map(|d| d.dep_type.to_string()).unwrap_or_else(|| "unknown".into());
         let status = if i.remove_dependency(&to) { "removed" } else { "not_found" };
         if status == "removed" {

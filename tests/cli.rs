@@ -58,8 +58,8 @@ fn create_prints_only_the_id_and_list_shows_it() {
     assert_eq!(
         listed,
         json!([
-            {"id":"bd-shs1","title":"Fix login timeout","status":"open","priority":1,"issue_type":"bug","created_at":"2026-01-02T03:04:05Z","created_by":"Test User","updated_at":"2026-01-02T03:04:05Z","labels":["auth","backend"],"dependency_count":0,"dependent_count":0},
-            {"id":"bd-jgwd","title":"Write docs","status":"open","priority":3,"issue_type":"docs","assignee":"alice","created_at":"2026-01-02T03:04:05Z","created_by":"Test User","updated_at":"2026-01-02T03:04:05Z","dependency_count":0,"dependent_count":0}
+            {"id":"bd-shs1","title":"Fix login timeout","status":"open","priority":1,"issue_type":"bug","created_at":"2026-01-02T03:04:05Z","created_by":"Test User","updated_at":"2026-01-02T03:04:05Z","labels":["auth","backend"],"dependency_count":0,"dependent_count":0,"namespace":"heads/main","visibility":"canonical"},
+            {"id":"bd-jgwd","title":"Write docs","status":"open","priority":3,"issue_type":"docs","assignee":"alice","created_at":"2026-01-02T03:04:05Z","created_by":"Test User","updated_at":"2026-01-02T03:04:05Z","dependency_count":0,"dependent_count":0,"namespace":"heads/main","visibility":"canonical"}
         ])
     );
 }
@@ -523,8 +523,13 @@ fn works_from_subdirectories_worktrees_git_dir_and_as_git_subcommand() {
     env.git(&dir, &["worktree", "add", "-q", "-b", "feature", "../wt"]);
     let wt = env.path("wt");
     assert_eq!(env.json(&wt, &["show", &a])[0]["id"], json!(a));
+    // ...and writes there go to the worktree branch's namespace, reachable
+    // from main by full ID but not listed there.
     let b = env.create(&wt, &["Made in the worktree"]);
-    assert_eq!(env.json(&dir, &["show", &b])[0]["title"], json!("Made in the worktree"));
+    let shown = &env.json(&dir, &["show", &b])[0];
+    assert_eq!((shown["title"].clone(), shown["namespace"].clone()), (json!("Made in the worktree"), json!("heads/feature")));
+    assert!(!env.ok(&dir, &["list"]).contains(&b));
+    assert!(env.ok(&wt, &["list"]).contains(&b));
     // GIT_DIR pointing at the repository from elsewhere.
     let r = env.run_with(&env.path(""), &["show", &a, "--json"], None, &[("GIT_DIR", &dir.join(".git").display().to_string())]);
     assert_eq!(r.code, 0, "{}", r.stderr);

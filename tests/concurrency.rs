@@ -36,7 +36,9 @@ fn parallel_writers_in_one_clone_and_its_worktrees_lose_nothing() {
                     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
                     String::from_utf8_lossy(&out.stdout).trim().to_string()
                 };
-                let id = run(&["create", &format!("w{w} op{op}")]);
+                // All on one namespace, even from the worktrees (whose own
+                // branches would otherwise get their issues).
+                let id = run(&["create", &format!("w{w} op{op}"), "--ns", "main"]);
                 assert!(!id.is_empty());
                 // Everyone also edits the same issue: each label must survive.
                 run(&["label", "add", &target, &format!("w{w}-op{op}")]);

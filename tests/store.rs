@@ -6,7 +6,7 @@
 mod common;
 use common::Env;
 use git_beads::model::Issue;
-use git_beads::ops::{self, NewIssue};
+use git_beads::ops::{self, NewIssue, Scope};
 use git_beads::store::{Error, Namespace, Store};
 use std::cell::Cell;
 
@@ -43,7 +43,8 @@ fn a_lost_compare_and_swap_reapplies_the_operation() {
             runs.set(runs.get() + 1);
             if runs.get() == 1 {
                 // Another writer moves the ref between our read and our write.
-                ops::create(&other, &ns, &actor, &NewIssue { id: Some("bd-other".into()), ..new_issue("Interloper") }).unwrap();
+                ops::create(&other, &ns, &actor, &NewIssue { id: Some("bd-other".into()), ..new_issue("Interloper") }, &Scope::default())
+                    .unwrap();
             }
             let issue = Issue::new("bd-mine".into(), "Mine".into(), txn.now());
             txn.put(issue)?;
@@ -89,7 +90,7 @@ fn unchanged_writes_make_no_commit() {
     let store = open(&dir);
     let ns = store.canonical().unwrap();
     let actor = store.actor(None);
-    let made = ops::create(&store, &ns, &actor, &new_issue("Same")).unwrap();
+    let made = ops::create(&store, &ns, &actor, &new_issue("Same"), &Scope::default()).unwrap();
     let tip = store.tip(&ns).unwrap();
     let again = store
         .mutate(&ns, &actor, |txn| {
@@ -111,7 +112,7 @@ fn the_index_is_refreshed_incrementally_and_matches_a_cold_build() {
     let ns = store.canonical().unwrap();
     let actor = store.actor(None);
     for n in 0..30 {
-        ops::create(&store, &ns, &actor, &new_issue(&format!("issue {n}"))).unwrap();
+        ops::create(&store, &ns, &actor, &new_issue(&format!("issue {n}")), &Scope::default()).unwrap();
     }
     let tip = store.tip(&ns).unwrap().unwrap();
     let (_, first) = git_beads::store::cache::load_reporting(&store, &ns, tip.tree).unwrap();
@@ -119,7 +120,7 @@ fn the_index_is_refreshed_incrementally_and_matches_a_cold_build() {
     let (_, hit) = git_beads::store::cache::load_reporting(&store, &ns, tip.tree).unwrap();
     assert_eq!(hit, git_beads::store::cache::Source::Hit);
     let ids: Vec<String> = store.snapshot(&ns).unwrap().index.ids().map(str::to_string).collect();
-    ops::close(&store, &ns, &actor, &ids[..3], Some("done"), true).unwrap();
+    ops::close(&store, &ns, &actor, &ids[..3], Some("done"), true, &Scope::default()).unwrap();
     let tip = store.tip(&ns).unwrap().unwrap();
     let (_, source) = git_beads::store::cache::load_reporting(&store, &ns, tip.tree).unwrap();
     assert_eq!(source, git_beads::store::cache::Source::Incremental { changed: 3 }, "only the three changed blobs were read");

@@ -42,13 +42,13 @@ fn comment_json(issue: &str, c: &Comment) -> serde_json::Value {
 pub fn run(ctx: &mut Ctx, a: CommentsArgs) -> anyhow::Result<u8> {
     match (a.command, a.issue) {
         (Some(CommentsCommand::Add { issue, text, file, author }), _) => {
-            let ns = ctx.write_namespace()?;
             let body = match args::text_from(file.as_deref())? {
                 Some(t) => t,
                 None => text.join(" "),
             };
+            let (ns, id, _) = ctx.target(&issue)?;
             let actor = ctx.actor();
-            let done = ops::comment(&ctx.store, &ns, &actor, &issue, &body, author.as_deref())?;
+            let done = ops::comment(&ctx.store, &ns, &actor, &id, &body, author.as_deref())?;
             let (id, c) = &done.value;
             if ctx.ui.json {
                 ctx.ui.json_value(&comment_json(id, c))?;
@@ -57,9 +57,9 @@ pub fn run(ctx: &mut Ctx, a: CommentsArgs) -> anyhow::Result<u8> {
             }
         }
         (Some(CommentsCommand::List { issue }), _) | (None, Some(issue)) => {
-            let view = ctx.view()?;
+            let view = ctx.view_for(&[&issue])?;
             let u = view.universe();
-            let n = view.resolve(&u, &issue)?;
+            let n = view.resolve(&ctx.store, &u, &issue)?;
             let i = view.issue(&ctx.store, &u, n)?;
             if ctx.ui.json {
                 ctx.ui.json_value(&i.comments.iter().map(|c| comment_json(&i.id, c)).collect::<Vec<_>>())?;

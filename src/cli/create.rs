@@ -105,8 +105,48 @@ fn parse_deps(items: &[String]) -> anyhow::Result<Vec<(DepType, String)>> {
     Ok(out)
 }
 
+/// Where a new issue goes, its parent and dependencies resolved across the
+/// view: `--ns`; else the namespace of the issue it was discovered from or
+/// of its parent (discovered work stays with its origin); else routing.
+fn place(
+    ctx: &Ctx,
+    parent: &Option<String>,
+    deps: &mut [(DepType, String)],
+) -> anyhow::Result<(git_beads::store::Namespace, Option<String>, ops::Scope)> {
+    let mut inputs: Vec<&str> = deps.iter().map(|(_, t)| t.as_str()).filter(|t| !t.contains(':')).collect();
+    if let Some(p) = parent {
+        inputs.push(p);
+    }
+    let write_ns = ctx.write_namespace()?;
+    let mut view = ctx.view_for(&inputs)?;
+    view.add(&ctx.store, &write_ns)?;
+    let u = view.universe();
+    let mut origin = None;
+    for (ty, target) in deps.iter_mut().filter(|(_, t)| !t.contains(':')) {
+        let n = view.resolve(&ctx.store, &u, target)?;
+        *target = u.id(n).to_string();
+        if *ty == DepType::DiscoveredFrom && origin.is_none() {
+            origin = Some(view.namespace_of(&u, n).clone());
+        }
+    }
+    let parent = match parent {
+        Some(p) => {
+            let n = view.resolve(&ctx.store, &u, p)?;
+            origin = origin.or_else(|| Some(view.namespace_of(&u, n).clone()));
+            Some(u.id(n).to_string())
+        }
+        None => None,
+    };
+    let ns = match (ctx.explicit_ns()?, origin) {
+        (Some(ns), _) => ns,
+        (None, Some(o)) => o,
+        (None, None) => write_ns,
+    };
+    let scope = ops::Scope { others: view.snapshots.iter().filter(|s| s.namespace != ns).map(|s| s.index.clone()).collect() };
+    Ok((ns, parent, scope))
+}
+
 pub fn run(ctx: &mut Ctx, a: CreateArgs) -> anyhow::Result<u8> {
-    let ns = ctx.write_namespace()?;
     let title = a.title.or(a.title_flag).ok_or_else(|| UsageError("a title is required".into()))?;
     let description = match args::text_from(a.body_file.as_deref())? {
         Some(t) => t,
@@ -124,7 +164,7 @@ pub fn run(ctx: &mut Ctx, a: CreateArgs) -> anyhow::Result<u8> {
         assignee: a.assignee,
         owner: a.owner,
         labels: args::labels(&a.labels)?,
-        parent: a.parent,
+        parent: None,
         deps: parse_deps(&a.deps)?,
         external_ref: a.external_ref,
         due_at: a.due.as_deref().map(args::when).transpose()?,
@@ -137,8 +177,11 @@ pub fn run(ctx: &mut Ctx, a: CreateArgs) -> anyhow::Result<u8> {
     {
         return Err(UsageError(format!("invalid --estimate {m}: minutes cannot be negative")).into());
     }
+    let mut new = new;
+    let (ns, parent, scope) = place(ctx, &a.parent, &mut new.deps)?;
+    new.parent = parent;
     let actor = ctx.actor();
-    let done = ops::create(&ctx.store, &ns, &actor, &new)?;
+    let done = ops::create(&ctx.store, &ns, &actor, &new, &scope)?;
     if ctx.ui.json {
         ctx.ui.json_value(&done.value)?;
     } else {
@@ -157,7 +200,7 @@ pub fn quick(ctx: &mut Ctx, a: QuickArgs) -> anyhow::Result<u8> {
         ..Default::default()
     };
     let actor = ctx.actor();
-    let done = ops::create(&ctx.store, &ns, &actor, &new)?;
+    let done = ops::create(&ctx.store, &ns, &actor, &new, &ops::Scope::default())?;
     if ctx.ui.json {
         ctx.ui.json_value(&serde_json::json!({ "id": done.value.id, "title": done.value.title }))?;
     } else {

@@ -46,13 +46,28 @@ pub enum DepCommand {
 pub fn run(ctx: &mut Ctx, c: DepCommand) -> anyhow::Result<u8> {
     match c {
         DepCommand::Add { issue, depends_on, dep_type } => {
-            let ns = ctx.write_namespace()?;
             let ty = DepType::parse_cli(&dep_type)?;
             if let DepType::Custom(t) = &ty {
                 return Err(UsageError(format!("unknown dependency type {t:?}: expected one of {}", DepType::BUILTIN.join(", "))).into());
             }
+            let mut t = ctx.targets(&[issue])?;
+            let (ns, ids) = t.groups.remove(0);
+            // A qualified reference to something not fetched yet is kept as written.
+            let qualified = depends_on.contains(':');
+            let target = match t.view.widen_for(&ctx.store, &[&depends_on]) {
+                Err(_) if qualified => depends_on.clone(),
+                Err(e) => return Err(e.into()),
+                Ok(()) => {
+                    let u = t.view.universe();
+                    match t.view.resolve(&ctx.store, &u, &depends_on) {
+                        Ok(n) => u.id(n).to_string(),
+                        Err(_) if qualified => depends_on.clone(),
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+            };
             let actor = ctx.actor();
-            let done = ops::dep_add(&ctx.store, &ns, &actor, &issue, &depends_on, ty)?;
+            let done = ops::dep_add(&ctx.store, &ns, &actor, &ids[0], &target, ty, &t.scope(&ns))?;
             let o = &done.value;
             if ctx.ui.json {
                 ctx.ui.json_value(o)?;
@@ -65,9 +80,14 @@ pub fn run(ctx: &mut Ctx, c: DepCommand) -> anyhow::Result<u8> {
             }
         }
         DepCommand::Remove { issue, depends_on } => {
-            let ns = ctx.write_namespace()?;
+            let (ns, id, t) = ctx.target(&issue)?;
+            // The stored target, or what the typed one resolves to in the view.
+            let target = {
+                let u = t.view.universe();
+                t.view.resolve(&ctx.store, &u, &depends_on).map(|n| u.id(n).to_string()).unwrap_or(depends_on)
+            };
             let actor = ctx.actor();
-            let done = ops::dep_remove(&ctx.store, &ns, &actor, &issue, &depends_on)?;
+            let done = ops::dep_remove(&ctx.store, &ns, &actor, &id, &target)?;
             let o = &done.value;
             if ctx.ui.json {
                 ctx.ui.json_value(o)?;
@@ -78,9 +98,9 @@ pub fn run(ctx: &mut Ctx, c: DepCommand) -> anyhow::Result<u8> {
             }
         }
         DepCommand::List { issue, direction, dep_type } => {
-            let view = ctx.view()?;
+            let view = ctx.view_for(&[&issue])?;
             let u = view.universe();
-            let n = view.resolve(&u, &issue)?;
+            let n = view.resolve(&ctx.store, &u, &issue)?;
             let only = dep_type.as_deref().map(DepType::parse_cli).transpose()?.map(|t| t.to_string());
             let keep = |ty: &str| only.as_deref().is_none_or(|o| o == ty);
             let mut rows = Vec::new();
@@ -124,9 +144,9 @@ pub fn run(ctx: &mut Ctx, c: DepCommand) -> anyhow::Result<u8> {
             }
         }
         DepCommand::Tree { issue, max_depth, direction } => {
-            let view = ctx.view()?;
+            let view = ctx.view_for(&[&issue])?;
             let u = view.universe();
-            let root = view.resolve(&u, &issue)?;
+            let root = view.resolve(&ctx.store, &u, &issue)?;
             let mut lines = Vec::new();
             let mut on_path = HashSet::new();
             walk(&u, root, None, 0, max_depth, direction == "up", &mut on_path, &mut lines);

@@ -46,9 +46,9 @@ pub fn run(ctx: &mut Ctx, c: LabelCommand) -> anyhow::Result<u8> {
         LabelCommand::Add(change) => change_labels(ctx, change, true)?,
         LabelCommand::Remove(change) => change_labels(ctx, change, false)?,
         LabelCommand::List { issue: Some(issue) } => {
-            let view = ctx.view()?;
+            let view = ctx.view_for(&[&issue])?;
             let u = view.universe();
-            let n = view.resolve(&u, &issue)?;
+            let n = view.resolve(&ctx.store, &u, &issue)?;
             let (_, idx, r) = u.locate(n);
             let labels: Vec<&str> = idx.labels(r).collect();
             if ctx.ui.json {
@@ -84,14 +84,17 @@ pub fn run(ctx: &mut Ctx, c: LabelCommand) -> anyhow::Result<u8> {
 }
 
 fn change_labels(ctx: &mut Ctx, change: LabelChange, add: bool) -> anyhow::Result<()> {
-    let ns = ctx.write_namespace()?;
     let (ids, label) = change.split()?;
+    let t = ctx.targets(&ids)?;
     let actor = ctx.actor();
-    let done = ops::label(&ctx.store, &ns, &actor, &ids, &label, add)?;
+    let mut all = Vec::new();
+    for (ns, ids) in &t.groups {
+        all.extend(ops::label(&ctx.store, ns, &actor, ids, &label, add)?.value);
+    }
     if ctx.ui.json {
-        ctx.ui.json_value(&done.value)?;
+        ctx.ui.json_value(&all)?;
     } else {
-        for o in &done.value {
+        for o in &all {
             let msg = match o.status {
                 "added" => format!("added {} to {}", clean(&o.label, true), o.issue_id),
                 "exists" => format!("{} already has {}", o.issue_id, clean(&o.label, true)),

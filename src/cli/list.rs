@@ -8,6 +8,7 @@ use git_beads::graph::{Analysis, Blocker, Node, ReadySort, Universe};
 use git_beads::model;
 use git_beads::query::{self, GroupBy, ListSort};
 use git_beads::store::index::status_code;
+use git_beads::view::View;
 use std::io::Write as _;
 
 #[derive(clap::Args, Debug)]
@@ -94,24 +95,45 @@ pub struct StaleArgs {
 
 /// The JSON object of a row: the indexed beads JSON plus computed counts,
 /// plus `extra` fields (already rendered, each starting with a comma).
-pub fn row_json(u: &Universe<'_>, a: &Analysis, n: Node, extra: &str) -> Vec<u8> {
+pub fn row_json(view: &View, u: &Universe<'_>, a: &Analysis, n: Node, extra: &str) -> Vec<u8> {
     let (_, idx, r) = u.locate(n);
     let mut s = Vec::with_capacity(1024 + extra.len());
     idx.write_json_open(r, &mut s);
-    let _ = write!(s, ",\"dependency_count\":{},\"dependent_count\":{}{extra}}}", idx.dep_count(r), a.dependents[n.0]);
+    let _ = write!(
+        s,
+        ",\"dependency_count\":{},\"dependent_count\":{},\"namespace\":\"{}\",\"visibility\":\"{}\"{extra}}}",
+        idx.dep_count(r),
+        a.dependents[n.0],
+        view.namespace_of(u, n).short(),
+        view.visibility(u, n).as_str()
+    );
     s
 }
 
+/// How a namespace is shown in a row: a branch by its name, others by their short ref.
+pub fn ns_label(ns: &git_beads::store::Namespace) -> String {
+    match ns.kind() {
+        git_beads::store::Kind::Branch(b) => b.to_string(),
+        _ => ns.short().to_string(),
+    }
+}
+
 /// Human rows: `ID  P2  status  type  title  @assignee`, aligned.
-fn print_rows(ctx: &mut Ctx, u: &Universe<'_>, rows: &[(Node, String)]) -> anyhow::Result<()> {
+fn print_rows(ctx: &mut Ctx, view: &View, u: &Universe<'_>, rows: &[(Node, String)]) -> anyhow::Result<()> {
     let id_w = rows.iter().map(|(n, _)| u.id(*n).len()).max().unwrap_or(0);
+    // With several namespaces, each row says which one it is in.
+    let ns_w = if view.is_multi() {
+        rows.iter().map(|(n, _)| ns_label(view.namespace_of(u, *n)).chars().count() + 2).max().unwrap_or(0)
+    } else {
+        0
+    };
     let width = ctx.ui.width();
     for (n, suffix) in rows {
         let (_, idx, r) = u.locate(*n);
         let status = idx.status(r);
         let prio = format!("P{}", idx.priority(r));
         let assignee = idx.assignee(r).map(|a| format!("  @{}", clean(a, true))).unwrap_or_default();
-        let head_len = id_w + 2 + 2 + 2 + 11 + 1 + 8 + 1;
+        let head_len = ns_w + id_w + 2 + 2 + 2 + 11 + 1 + 8 + 1;
         let tail = format!("{assignee}{suffix}");
         let title = clean(idx.title(r), true);
         let title = match width {
@@ -128,8 +150,14 @@ fn print_rows(ctx: &mut Ctx, u: &Universe<'_>, rows: &[(Node, String)]) -> anyho
             status_code::IN_PROGRESS => ctx.ui.paint(Style::Green, &format!("{status:<11}")),
             _ => format!("{status:<11}"),
         };
+        let ns_col = if ns_w > 0 {
+            format!("{:<ns_w$}  ", format!("[{}]", clean(&ns_label(view.namespace_of(u, *n)), true)))
+        } else {
+            String::new()
+        };
         let line = format!(
-            "{}  {}  {} {:<8} {}{}",
+            "{}{}  {}  {} {:<8} {}{}",
+            ns_col,
             ctx.ui.paint(Style::Id, &format!("{:<id_w$}", u.id(*n))),
             prio_styled,
             status_styled,
@@ -157,16 +185,16 @@ pub fn list(ctx: &mut Ctx, a: ListArgs) -> anyhow::Result<u8> {
     let view = ctx.view()?;
     let u = view.universe();
     let (nodes, total) = query::list(&u, &filter, sort, a.reverse, a.limit);
-    emit_rows(ctx, &u, &nodes, total, "issues")
+    emit_rows(ctx, &view, &u, &nodes, total, "issues")
 }
 
-fn emit_rows(ctx: &mut Ctx, u: &Universe<'_>, nodes: &[Node], total: usize, what: &str) -> anyhow::Result<u8> {
+fn emit_rows(ctx: &mut Ctx, view: &View, u: &Universe<'_>, nodes: &[Node], total: usize, what: &str) -> anyhow::Result<u8> {
     if ctx.ui.json {
         let an = u.analyze();
-        ctx.ui.json_array(nodes.iter().map(|&n| row_json(u, &an, n, "")))?;
+        ctx.ui.json_array(nodes.iter().map(|&n| row_json(view, u, &an, n, "")))?;
     } else {
         let rows: Vec<(Node, String)> = nodes.iter().map(|&n| (n, String::new())).collect();
-        print_rows(ctx, u, &rows)?;
+        print_rows(ctx, view, u, &rows)?;
         footer(ctx, nodes.len(), total, what);
     }
     Ok(exit::OK)
@@ -190,10 +218,10 @@ pub fn ready(ctx: &mut Ctx, a: ReadyArgs) -> anyhow::Result<u8> {
     let now = model::time::now().as_micros();
     let (nodes, total) = query::ready(&u, &an, &filter, sort, now, a.limit);
     if ctx.ui.json {
-        ctx.ui.json_array(nodes.iter().map(|&n| row_json(&u, &an, n, "")))?;
+        ctx.ui.json_array(nodes.iter().map(|&n| row_json(&view, &u, &an, n, "")))?;
     } else {
         let rows: Vec<(Node, String)> = nodes.iter().map(|&n| (n, String::new())).collect();
-        print_rows(ctx, &u, &rows)?;
+        print_rows(ctx, &view, &u, &rows)?;
         footer(ctx, nodes.len(), total, "ready issues");
     }
     Ok(exit::OK)
@@ -229,10 +257,10 @@ pub fn blocked(ctx: &mut Ctx, a: BlockedArgs) -> anyhow::Result<u8> {
     let an = u.analyze();
     let (rows, total) = query::blocked(&u, &an, &filter, a.limit);
     if ctx.ui.json {
-        ctx.ui.json_array(rows.iter().map(|(n, bs)| row_json(&u, &an, *n, &blockers_json(bs))))?;
+        ctx.ui.json_array(rows.iter().map(|(n, bs)| row_json(&view, &u, &an, *n, &blockers_json(bs))))?;
     } else {
         let rows: Vec<(Node, String)> = rows.iter().map(|(n, bs)| (*n, blockers_human(bs))).collect();
-        print_rows(ctx, &u, &rows)?;
+        print_rows(ctx, &view, &u, &rows)?;
         footer(ctx, rows.len(), total, "blocked issues");
     }
     Ok(exit::OK)
@@ -248,7 +276,7 @@ pub fn search(ctx: &mut Ctx, a: SearchArgs) -> anyhow::Result<u8> {
     let view = ctx.view()?;
     let u = view.universe();
     let (nodes, total) = query::search(&u, text.trim(), &filter, sort, a.limit);
-    emit_rows(ctx, &u, &nodes, total, "matching issues")
+    emit_rows(ctx, &view, &u, &nodes, total, "matching issues")
 }
 
 pub fn stale(ctx: &mut Ctx, a: StaleArgs) -> anyhow::Result<u8> {
@@ -258,7 +286,7 @@ pub fn stale(ctx: &mut Ctx, a: StaleArgs) -> anyhow::Result<u8> {
     let u = view.universe();
     let now = model::time::now().as_micros();
     let (nodes, total) = query::stale(&u, &filter, a.days, now, a.limit);
-    emit_rows(ctx, &u, &nodes, total, "stale issues")
+    emit_rows(ctx, &view, &u, &nodes, total, "stale issues")
 }
 
 pub fn count(ctx: &mut Ctx, a: CountArgs) -> anyhow::Result<u8> {
@@ -333,15 +361,15 @@ pub fn stats(ctx: &mut Ctx, _a: StatsArgs) -> anyhow::Result<u8> {
 
 /// `git beads` alone: where issues live and what is ready.
 pub fn overview(ctx: &mut Ctx) -> anyhow::Result<u8> {
-    let ns = ctx.store.canonical()?;
     let initialized = ctx.store.is_initialized();
     let view = ctx.view()?;
+    let names: Vec<String> = view.snapshots.iter().map(|s| s.namespace.to_string()).collect();
     let u = view.universe();
     let an = u.analyze();
     let now = model::time::now().as_micros();
     let s = query::summary(&u, &an, now);
     if ctx.ui.json {
-        ctx.ui.json_value(&serde_json::json!({ "initialized": initialized, "namespace": ns.refname(), "summary": s }))?;
+        ctx.ui.json_value(&serde_json::json!({ "initialized": initialized, "namespaces": names, "summary": s }))?;
         return Ok(exit::OK);
     }
     if !initialized {
@@ -349,7 +377,7 @@ pub fn overview(ctx: &mut Ctx) -> anyhow::Result<u8> {
     }
     ctx.ui.line(&format!(
         "{}: {} open, {} in progress, {} ready, {} blocked, {} closed",
-        ns.refname(),
+        names.join(" + "),
         s.open_issues,
         s.in_progress_issues,
         s.ready_issues,
@@ -360,7 +388,7 @@ pub fn overview(ctx: &mut Ctx) -> anyhow::Result<u8> {
     if !nodes.is_empty() {
         ctx.ui.line(&format!("Ready ({total}):"))?;
         let rows: Vec<(Node, String)> = nodes.iter().map(|&n| (n, String::new())).collect();
-        print_rows(ctx, &u, &rows)?;
+        print_rows(ctx, &view, &u, &rows)?;
     }
     ctx.ui.line("Run `git beads --help` for the commands.")?;
     Ok(exit::OK)

@@ -14,10 +14,10 @@ pub struct LogArgs {
 }
 
 pub fn run(ctx: &mut Ctx, a: LogArgs) -> anyhow::Result<u8> {
-    let view = ctx.view()?;
+    let view = ctx.view_for(&[&a.issue])?;
     let u = view.universe();
     // A deleted issue is no longer in the view but still has a history.
-    let (ns, id) = match view.resolve(&u, &a.issue) {
+    let (ns, id) = match view.resolve(&ctx.store, &u, &a.issue) {
         Ok(n) => (view.locate(&u, n).snapshot.namespace.clone(), u.id(n).to_string()),
         Err(e) => match view.snapshots.first() {
             Some(s) if git_beads::model::id::validate_id(&a.issue).is_ok() => {

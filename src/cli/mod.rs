@@ -17,6 +17,7 @@ pub mod ui;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use git_beads::ops;
 use git_beads::store::{self, Actor, Namespace, Store};
 use git_beads::view::View;
 use std::path::PathBuf;
@@ -58,6 +59,13 @@ pub struct Cli {
     /// Print only data and errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Read and write this namespace only: a branch (`feature/x`), or
+    /// `heads/x`, `planning/x`, `proposals/x`, or a full `refs/beads/...` name.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub ns: Option<String>,
+    /// Views read every local namespace (branches and planning).
+    #[arg(long, global = true, conflicts_with = "ns")]
+    pub all_ns: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -128,6 +136,22 @@ pub struct Ctx {
     pub ui: Ui,
     pub store: Store,
     actor_flag: Option<String>,
+    ns_flag: Option<String>,
+    all_ns: bool,
+}
+
+/// The issues a mutation names, grouped by the namespace each lives in, with
+/// the other namespaces of the view (for cross-namespace checks).
+pub struct Targets {
+    pub groups: Vec<(Namespace, Vec<String>)>,
+    pub view: View,
+}
+
+impl Targets {
+    /// The scope of a write to `ns`: every other namespace of the view.
+    pub fn scope(&self, ns: &Namespace) -> ops::Scope {
+        ops::Scope { others: self.view.snapshots.iter().filter(|s| s.namespace != *ns).map(|s| s.index.clone()).collect() }
+    }
 }
 
 impl Ctx {
@@ -136,27 +160,97 @@ impl Ctx {
         self.store.actor(self.actor_flag.as_deref())
     }
 
-    /// The namespace writes go to.
-    pub fn write_namespace(&self) -> anyhow::Result<Namespace> {
+    /// The namespace `--ns` names, if given.
+    pub fn explicit_ns(&self) -> anyhow::Result<Option<Namespace>> {
+        Ok(self.ns_flag.as_deref().map(Namespace::parse_user).transpose()?)
+    }
+
+    fn require_init(&self) -> anyhow::Result<()> {
         if !self.store.is_initialized() {
             return Err(store::Error::NotInitialized.into());
         }
-        Ok(self.store.canonical()?)
+        Ok(())
     }
 
-    /// The namespaces views read.
-    pub fn view(&self) -> anyhow::Result<View> {
-        let view = View::open(&self.store, &[self.store.canonical()?])?;
-        let invalid = view.invalid();
-        if !invalid.is_empty() {
-            for (ns, e) in invalid.iter().take(5) {
-                self.ui.warn(&format!("skipped {} in {ns} (blob {}): {}", e.path, if e.blob.is_empty() { "-" } else { &e.blob }, e.error));
-            }
-            if invalid.len() > 5 {
-                self.ui.warn(&format!("... and {} more unreadable entries", invalid.len() - 5));
+    /// The namespace new issues go to: `--ns`, else the configured routing.
+    pub fn write_namespace(&self) -> anyhow::Result<Namespace> {
+        self.require_init()?;
+        match self.explicit_ns()? {
+            Some(ns) => Ok(ns),
+            None => Ok(self.store.write_target()?),
+        }
+    }
+
+    /// The namespaces views read: `--ns`, `--all-ns`, or the current context.
+    pub fn view_namespaces(&self) -> anyhow::Result<Vec<Namespace>> {
+        if let Some(ns) = self.explicit_ns()? {
+            return Ok(vec![ns]);
+        }
+        let mut out = self.store.view_namespaces()?;
+        if self.all_ns {
+            for ns in self.store.issue_namespaces()? {
+                if !out.contains(&ns) {
+                    out.push(ns);
+                }
             }
         }
+        Ok(out)
+    }
+
+    fn warn_invalid(&self, view: &View) {
+        let invalid = view.invalid();
+        for (ns, e) in invalid.iter().take(5) {
+            self.ui.warn(&format!("skipped {} in {ns} (blob {}): {}", e.path, if e.blob.is_empty() { "-" } else { &e.blob }, e.error));
+        }
+        if invalid.len() > 5 {
+            self.ui.warn(&format!("... and {} more unreadable entries", invalid.len() - 5));
+        }
+    }
+
+    /// The view for a command.
+    pub fn view(&self) -> anyhow::Result<View> {
+        let view = View::open(&self.store, &self.view_namespaces()?)?;
+        self.warn_invalid(&view);
         Ok(view)
+    }
+
+    /// The view for a command that names `inputs`, widened to the
+    /// namespaces those IDs point at (qualified IDs, branch-hash forms, and
+    /// full IDs found only outside the view).
+    pub fn view_for(&self, inputs: &[&str]) -> anyhow::Result<View> {
+        let mut view = self.view()?;
+        if self.ns_flag.is_none() {
+            view.widen_for(&self.store, inputs)?;
+        }
+        Ok(view)
+    }
+
+    /// Resolves the issues a mutation names, grouped by namespace.
+    pub fn targets(&self, inputs: &[String]) -> anyhow::Result<Targets> {
+        self.require_init()?;
+        let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        let view = self.view_for(&refs)?;
+        let mut groups: Vec<(Namespace, Vec<String>)> = Vec::new();
+        {
+            let u = view.universe();
+            for input in inputs {
+                let n = view.resolve(&self.store, &u, input)?;
+                let ns = view.namespace_of(&u, n).clone();
+                let id = u.id(n).to_string();
+                match groups.iter_mut().find(|(g, _)| *g == ns) {
+                    Some((_, ids)) => ids.push(id),
+                    None => groups.push((ns, vec![id])),
+                }
+            }
+        }
+        Ok(Targets { groups, view })
+    }
+
+    /// Resolves one issue a mutation names.
+    pub fn target(&self, input: &str) -> anyhow::Result<(Namespace, String, Targets)> {
+        let t = self.targets(&[input.to_string()])?;
+        let (ns, ids) = t.groups.first().cloned().expect("one input resolves to one group");
+        Ok((ns, ids[0].clone(), t))
     }
 }
 
@@ -193,7 +287,7 @@ fn run(cli: Cli, ui: Ui) -> (anyhow::Result<u8>, Ui) {
         Ok(s) => s,
         Err(e) => return (Err(e), ui),
     };
-    let mut ctx = Ctx { ui, store, actor_flag: cli.actor.clone() };
+    let mut ctx = Ctx { ui, store, actor_flag: cli.actor.clone(), ns_flag: cli.ns.clone(), all_ns: cli.all_ns };
     let outcome = dispatch(&mut ctx, cli.command);
     (outcome, ctx.ui)
 }
@@ -259,7 +353,7 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
         return exit::USAGE;
     }
     match store_error(e) {
-        Some(E::NotFound { .. } | E::Ambiguous { .. }) => exit::NOT_FOUND,
+        Some(E::NotFound { .. } | E::Ambiguous { .. } | E::InSeveralNamespaces { .. }) => exit::NOT_FOUND,
         Some(E::Field(_) | E::Id(_) | E::Time(_) | E::Invalid(_) | E::BadNamespace(_) | E::Exists { .. }) => exit::INVALID,
         Some(E::Cycle { .. } | E::SelfDependency(_)) => exit::DEPENDENCY,
         Some(E::Claimed { .. } | E::Contended { .. }) => exit::CONFLICT,
@@ -281,6 +375,7 @@ fn code_name(e: &anyhow::Error) -> &'static str {
         Some(E::NotInitialized) => "NOT_INITIALIZED",
         Some(E::NotFound { .. }) => "ISSUE_NOT_FOUND",
         Some(E::Ambiguous { .. }) => "AMBIGUOUS_ID",
+        Some(E::InSeveralNamespaces { .. }) => "AMBIGUOUS_NAMESPACE",
         Some(E::Exists { .. }) => "ISSUE_EXISTS",
         Some(E::InvalidBlob { .. } | E::Unreadable { .. }) => "INVALID_BLOB",
         Some(E::UnknownFormat { .. }) => "UNKNOWN_FORMAT",
@@ -307,6 +402,7 @@ fn hint(e: &anyhow::Error) -> Option<String> {
         E::NotInitialized => "run `git beads init` first".into(),
         E::NotFound { .. } => "`git beads list --all` shows every ID".into(),
         E::Ambiguous { .. } => "type more characters of the ID".into(),
+        E::InSeveralNamespaces { forms, .. } => format!("type one of {}, or pass --ns", forms.join(", ")),
         E::Cycle { .. } => "remove one dependency of the cycle first (`git beads dep remove`)".into(),
         E::Claimed { holder, id } => {
             format!("{holder} holds {id}; reassign it with `git beads update {id} --assignee <name>` if they agree")

@@ -83,8 +83,7 @@ fn summary_json(i: &Issue) -> serde_json::Value {
 }
 
 pub fn update(ctx: &mut Ctx, a: UpdateArgs) -> anyhow::Result<u8> {
-    let ns = ctx.write_namespace()?;
-    let c = Changes {
+    let mut c = Changes {
         title: a.title,
         description: a.description,
         design: a.design,
@@ -114,13 +113,23 @@ pub fn update(ctx: &mut Ctx, a: UpdateArgs) -> anyhow::Result<u8> {
     {
         return Err(UsageError(format!("invalid --estimate {m}: minutes cannot be negative")).into());
     }
+    let t = ctx.targets(&a.ids)?;
+    if let Some(p) = c.parent.as_deref().filter(|p| !p.is_empty()) {
+        let u = t.view.universe();
+        let n = t.view.resolve(&ctx.store, &u, p)?;
+        c.parent = Some(u.id(n).to_string());
+    }
     let actor = ctx.actor();
-    let done = ops::update(&ctx.store, &ns, &actor, &a.ids, &c)?;
+    let mut all = Vec::new();
+    for (ns, ids) in &t.groups {
+        let done = ops::update(&ctx.store, ns, &actor, ids, &c, &t.scope(ns))?;
+        all.extend(done.value.into_iter().map(|i| (i, done.commit.is_some())));
+    }
     if ctx.ui.json {
-        ctx.ui.json_value(&done.value.iter().map(summary_json).collect::<Vec<_>>())?;
+        ctx.ui.json_value(&all.iter().map(|(i, _)| summary_json(i)).collect::<Vec<_>>())?;
     } else {
-        for i in &done.value {
-            let verb = if done.commit.is_some() { if c.claim { "claimed" } else { "updated" } } else { "unchanged" };
+        for (i, written) in &all {
+            let verb = if *written { if c.claim { "claimed" } else { "updated" } } else { "unchanged" };
             ctx.ui.status(&format!("{verb} {}: {}", i.id, clean(&i.title, true)));
         }
     }
@@ -140,10 +149,14 @@ pub struct CloseArgs {
 }
 
 pub fn close(ctx: &mut Ctx, a: CloseArgs) -> anyhow::Result<u8> {
-    let ns = ctx.write_namespace()?;
+    let t = ctx.targets(&a.ids)?;
     let actor = ctx.actor();
-    let done = ops::close(&ctx.store, &ns, &actor, &a.ids, a.reason.as_deref(), a.force)?;
-    let out = &done.value;
+    let mut out = ops::CloseOutcome::default();
+    for (ns, ids) in &t.groups {
+        let done = ops::close(&ctx.store, ns, &actor, ids, a.reason.as_deref(), a.force, &t.scope(ns))?;
+        out.closed.extend(done.value.closed);
+        out.already_closed.extend(done.value.already_closed);
+    }
     if ctx.ui.json {
         let closed: Vec<_> = out
             .closed
@@ -172,13 +185,16 @@ pub struct ReopenArgs {
 }
 
 pub fn reopen(ctx: &mut Ctx, a: ReopenArgs) -> anyhow::Result<u8> {
-    let ns = ctx.write_namespace()?;
+    let t = ctx.targets(&a.ids)?;
     let actor = ctx.actor();
-    let done = ops::reopen(&ctx.store, &ns, &actor, &a.ids, a.reason.as_deref())?;
+    let mut all = Vec::new();
+    for (ns, ids) in &t.groups {
+        all.extend(ops::reopen(&ctx.store, ns, &actor, ids, a.reason.as_deref())?.value);
+    }
     if ctx.ui.json {
-        ctx.ui.json_value(&json!({ "reopened": done.value.iter().map(summary_json).collect::<Vec<_>>() }))?;
+        ctx.ui.json_value(&json!({ "reopened": all.iter().map(summary_json).collect::<Vec<_>>() }))?;
     } else {
-        for i in &done.value {
+        for i in &all {
             ctx.ui.status(&format!("reopened {}: {}", i.id, clean(&i.title, true)));
         }
     }
@@ -195,10 +211,15 @@ pub struct DeleteArgs {
 }
 
 pub fn delete(ctx: &mut Ctx, a: DeleteArgs) -> anyhow::Result<u8> {
-    let ns = ctx.write_namespace()?;
+    let t = ctx.targets(&a.ids)?;
     let actor = ctx.actor();
-    let done = ops::delete(&ctx.store, &ns, &actor, &a.ids, a.force)?;
-    let plan = &done.value;
+    let mut plan = ops::DeletePlan::default();
+    for (ns, ids) in &t.groups {
+        let p = ops::delete(&ctx.store, ns, &actor, ids, a.force)?.value;
+        plan.deleted.extend(p.deleted);
+        plan.dependents.extend(p.dependents);
+        plan.dependencies_removed += p.dependencies_removed;
+    }
     if ctx.ui.json {
         ctx.ui.json_value(&json!({
             "deleted": if a.force { plan.deleted.clone() } else { Vec::new() },
@@ -233,11 +254,14 @@ pub struct DeferArgs {
 }
 
 pub fn defer(ctx: &mut Ctx, a: DeferArgs) -> anyhow::Result<u8> {
-    let ns = ctx.write_namespace()?;
     let until = a.until.as_deref().map(args::when).transpose()?;
+    let t = ctx.targets(&a.ids)?;
     let actor = ctx.actor();
-    let done = ops::defer(&ctx.store, &ns, &actor, &a.ids, until)?;
-    report_list(ctx, &done.value, "deferred")
+    let mut all = Vec::new();
+    for (ns, ids) in &t.groups {
+        all.extend(ops::defer(&ctx.store, ns, &actor, ids, until)?.value);
+    }
+    report_list(ctx, &all, "deferred")
 }
 
 #[derive(clap::Args, Debug)]
@@ -247,10 +271,13 @@ pub struct UndeferArgs {
 }
 
 pub fn undefer(ctx: &mut Ctx, a: UndeferArgs) -> anyhow::Result<u8> {
-    let ns = ctx.write_namespace()?;
+    let t = ctx.targets(&a.ids)?;
     let actor = ctx.actor();
-    let done = ops::undefer(&ctx.store, &ns, &actor, &a.ids)?;
-    report_list(ctx, &done.value, "undeferred")
+    let mut all = Vec::new();
+    for (ns, ids) in &t.groups {
+        all.extend(ops::undefer(&ctx.store, ns, &actor, ids)?.value);
+    }
+    report_list(ctx, &all, "undeferred")
 }
 
 fn report_list(ctx: &mut Ctx, issues: &[Issue], verb: &str) -> anyhow::Result<u8> {

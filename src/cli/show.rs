@@ -54,7 +54,7 @@ fn links(u: &Universe<'_>, n: Node) -> (Vec<Link>, Vec<Link>) {
     (deps, dependents)
 }
 
-fn issue_json(issue: &Issue, deps: &[Link], dependents: &[Link]) -> String {
+fn issue_json(issue: &Issue, deps: &[Link], dependents: &[Link], namespace: &str, visibility: &str) -> String {
     let headline = |l: Option<&Link>| match l {
         Some(l) => format!(",\"title\":{},\"status\":{},\"priority\":{}", json!(l.title), json!(l.status), json!(l.priority)),
         None => String::new(),
@@ -68,16 +68,18 @@ fn issue_json(issue: &Issue, deps: &[Link], dependents: &[Link]) -> String {
     if let Some(p) = issue.parent() {
         s.push_str(&format!(",\"parent\":{}", json!(p)));
     }
+    s.push_str(&format!(",\"namespace\":{},\"visibility\":{}", json!(namespace), json!(visibility)));
     s.push('}');
     s
 }
 
 pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<u8> {
-    let view = ctx.view()?;
+    let inputs: Vec<&str> = a.ids.iter().map(String::as_str).collect();
+    let view = ctx.view_for(&inputs)?;
     let u = view.universe();
     let mut shown = Vec::new();
     for typed in &a.ids {
-        let n = view.resolve(&u, typed)?;
+        let n = view.resolve(&ctx.store, &u, typed)?;
         let issue = view.issue(&ctx.store, &u, n)?;
         shown.push((n, issue));
     }
@@ -86,7 +88,7 @@ pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<u8> {
             .iter()
             .map(|(n, issue)| {
                 let (deps, dependents) = links(&u, *n);
-                issue_json(issue, &deps, &dependents)
+                issue_json(issue, &deps, &dependents, view.namespace_of(&u, *n).short(), view.visibility(&u, *n).as_str())
             })
             .collect();
         ctx.ui.json_array(values)?;
@@ -97,15 +99,20 @@ pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<u8> {
             ctx.ui.line("")?;
         }
         let (deps, dependents) = links(&u, *n);
-        print_issue(ctx, issue, &deps, &dependents)?;
+        let place = (view.is_multi() || *view.namespace_of(&u, *n) != ctx.store.canonical()?)
+            .then(|| format!("{} ({})", view.namespace_of(&u, *n), view.visibility(&u, *n).as_str()));
+        print_issue(ctx, issue, &deps, &dependents, place)?;
     }
     Ok(exit::OK)
 }
 
-fn print_issue(ctx: &mut Ctx, i: &Issue, deps: &[Link], dependents: &[Link]) -> anyhow::Result<()> {
+fn print_issue(ctx: &mut Ctx, i: &Issue, deps: &[Link], dependents: &[Link], place: Option<String>) -> anyhow::Result<()> {
     let ui = &mut ctx.ui;
     let head = format!("{}: {}", ui.paint(Style::Id, &i.id), ui.paint(Style::Bold, &clean(&i.title, true)));
     ui.line(&head)?;
+    if let Some(p) = place {
+        ui.line(&format!("Namespace: {p}"))?;
+    }
     let mut facts = vec![
         format!("Status: {}", clean(i.status.as_str(), true)),
         format!("Priority: {}", i.priority),

@@ -30,7 +30,7 @@ use std::cmp::Ordering;
 use std::ops::Range;
 
 const MAGIC: &[u8; 8] = b"GBEADSIX";
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 const OID_LEN: usize = 20;
 const SECTIONS: usize = 6;
 /// magic, version, rows, tree id, base tree id (zeros for a full index), section table.
@@ -99,6 +99,16 @@ fn status_to_code(s: &Status) -> u8 {
         Status::Tombstone => TOMBSTONE,
         Status::Custom(_) => CUSTOM,
     }
+}
+
+/// Row flag: a planning copy of an issue that upstream accepted
+/// (`metadata["git-beads"].visibility == "canonical"`).
+pub const FLAG_ACCEPTED: u8 = 1;
+
+fn row_flags(issue: &Issue) -> u8 {
+    let accepted =
+        issue.metadata.get(crate::model::METADATA_KEY).and_then(|m| m.get("visibility")).and_then(|v| v.as_str()) == Some("canonical");
+    if accepted { FLAG_ACCEPTED } else { 0 }
 }
 
 /// Position of a built-in word in its enum's list, 255 for custom.
@@ -308,7 +318,12 @@ impl IndexBuilder {
         let t = |o: Option<model::Timestamp>| o.map(|t| t.as_micros()).unwrap_or(NO_TIME);
         self.rows.push(DraftRow {
             blob,
-            codes: [status_to_code(&issue.status), issue.priority.get(), word_code(issue.issue_type.as_str(), IssueType::BUILTIN), 0],
+            codes: [
+                status_to_code(&issue.status),
+                issue.priority.get(),
+                word_code(issue.issue_type.as_str(), IssueType::BUILTIN),
+                row_flags(issue),
+            ],
             times: [issue.created_at.as_micros(), issue.updated_at.as_micros(), t(issue.closed_at), t(issue.defer_until), t(issue.due_at)],
             strs,
             labels: (l0, issue.labels.len() as u32),
@@ -748,6 +763,11 @@ impl Index {
     /// Whether the issue is an epic.
     pub fn is_epic(&self, i: usize) -> bool {
         self.row(i).get(OID_LEN + 2).copied() == Some(epic_code())
+    }
+
+    /// Whether the issue is a planning copy marked as accepted upstream.
+    pub fn is_accepted_copy(&self, i: usize) -> bool {
+        self.row(i).get(OID_LEN + 3).copied().unwrap_or(0) & FLAG_ACCEPTED != 0
     }
 
     /// A timestamp in microseconds, [`NO_TIME`] if unset.

@@ -10,6 +10,7 @@ pub mod cache;
 pub mod history;
 pub mod index;
 pub mod layered;
+pub mod namespace;
 pub mod pack;
 pub mod tree;
 pub mod txn;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 pub use index::Index;
 pub use layered::TreeIndex;
+pub use namespace::{Kind, Namespace, Routing};
 pub use txn::{Committed, Txn};
 
 /// Everything that can go wrong below the command line.
@@ -37,6 +39,8 @@ pub enum Error {
     NotFound { id: String, namespace: String },
     #[error("issue ID {input:?} is ambiguous: it matches {}", candidates.join(", "))]
     Ambiguous { input: String, candidates: Vec<String> },
+    #[error("{id} is in several namespaces ({}); say which: {}", namespaces.join(", "), forms.join(" or "))]
+    InSeveralNamespaces { id: String, namespaces: Vec<String>, forms: Vec<String> },
     #[error("issue {id} already exists in {namespace}")]
     Exists { id: String, namespace: String },
     #[error("invalid issue blob {blob} at {path} in {namespace}")]
@@ -79,7 +83,7 @@ pub enum Error {
     PushRace { remote: String, attempts: u32 },
     #[error("{namespace}: {message}")]
     NotPushable { namespace: String, message: String },
-    #[error("invalid namespace name {0:?}")]
+    #[error("invalid namespace name {0:?}: not a valid git ref name")]
     BadNamespace(String),
     #[error("{0}")]
     Invalid(String),
@@ -112,43 +116,8 @@ impl Error {
 /// Results of this module.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// A namespace: the full name of its ref.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Namespace(String);
-
 /// Where all beads refs live.
 pub const REF_ROOT: &str = "refs/beads/";
-
-impl Namespace {
-    /// The namespace of a code branch: `refs/beads/heads/<branch>`.
-    pub fn branch(branch: &str) -> Result<Namespace> {
-        Namespace::from_ref(&format!("{REF_ROOT}heads/{branch}"))
-    }
-
-    /// A namespace from a full ref name under `refs/beads/`.
-    pub fn from_ref(name: &str) -> Result<Namespace> {
-        if !name.starts_with(REF_ROOT) || gix::refs::FullName::try_from(name).is_err() || name.ends_with('/') {
-            return Err(Error::BadNamespace(name.to_string()));
-        }
-        Ok(Namespace(name.to_string()))
-    }
-
-    /// The full ref name.
-    pub fn refname(&self) -> &str {
-        &self.0
-    }
-
-    /// The name without `refs/beads/` (`heads/main`).
-    pub fn short(&self) -> &str {
-        &self.0[REF_ROOT.len()..]
-    }
-}
-
-impl std::fmt::Display for Namespace {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// The commit a namespace ref points at, and its tree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -175,6 +144,12 @@ pub struct Settings {
     pub custom_statuses: Vec<String>,
     /// `beads.customType` (comma-separated, repeatable).
     pub custom_types: Vec<String>,
+    /// `beads.routing`: where new issues go (`branch`, `canonical`, `planning`).
+    pub routing: Option<String>,
+    /// `beads.planning`: the planning namespace (e.g. `planning/myproj`).
+    pub planning: Option<String>,
+    /// `beads.project`: this project's name in qualified IDs (`project:hash`).
+    pub project: Option<String>,
 }
 
 /// An open repository, seen as a set of beads namespaces.
@@ -427,6 +402,9 @@ fn read_settings(repo: &gix::Repository) -> Settings {
         canonical: cfg.string("beads.canonical").map(|s| s.to_string()).filter(|s| !s.is_empty()),
         custom_statuses: list("beads.customStatus"),
         custom_types: list("beads.customType"),
+        routing: cfg.string("beads.routing").map(|s| s.to_string()).filter(|s| !s.is_empty()),
+        planning: cfg.string("beads.planning").map(|s| s.to_string()).filter(|s| !s.is_empty()),
+        project: cfg.string("beads.project").map(|s| s.to_string()).filter(|s| !s.is_empty()),
     }
 }
 
