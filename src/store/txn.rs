@@ -14,6 +14,9 @@ use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit, RefLog};
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
+/// A bulk pack's `.keep` file, released once the ref points into the pack.
+type KeepFile = Option<std::path::PathBuf>;
+
 /// Staged issues from which a write goes into one pack rather than loose objects.
 pub const BULK_OBJECTS: usize = 64;
 
@@ -198,7 +201,7 @@ impl<'s> Txn<'s> {
     /// Writes blobs, trees and the commit; returns `None` when the tree is
     /// unchanged. Large changes (an import) go into one pack; small ones are
     /// loose objects, as git writes them.
-    fn write(&self) -> Result<(Option<(ObjectId, String)>, Option<std::path::PathBuf>)> {
+    fn write(&self) -> Result<(Option<(ObjectId, String)>, KeepFile)> {
         if self.staged.len() < BULK_OBJECTS {
             return Ok((self.write_into(self.store.repo())?, None));
         }
