@@ -11,6 +11,7 @@ pub mod git;
 pub mod graph;
 pub mod model;
 pub mod ops;
+pub mod proposals;
 pub mod query;
 pub mod store;
 pub mod sync;

@@ -118,7 +118,10 @@ fn place(
         inputs.push(p);
     }
     let write_ns = ctx.write_namespace()?;
-    let mut view = ctx.view_for(&inputs)?;
+    // Parent and dependencies are found wherever they live, even with `--ns`
+    // (which only says where the new issue goes).
+    let mut view = ctx.view()?;
+    view.widen_for(&ctx.store, &inputs)?;
     view.add(&ctx.store, &write_ns)?;
     let u = view.universe();
     let mut origin = None;

@@ -2,6 +2,7 @@
 //! changes nothing and says so.
 
 use super::{Ctx, exit};
+use anyhow::Context as _;
 use git_beads::git::{self, Git};
 use git_beads::store::{self, Namespace};
 
@@ -15,6 +16,83 @@ pub struct InitArgs {
     /// default branch, else init.defaultBranch, else main).
     #[arg(long, value_name = "BRANCH")]
     pub branch: Option<String>,
+    /// Set up a contributor's clone: new issues go to a private planning
+    /// namespace that syncs only with a separate planning repository.
+    #[arg(long)]
+    pub contributor: bool,
+    /// The planning repository (a path or URL; default ~/.beads-planning,
+    /// created as a bare repository when it is a missing local path).
+    #[arg(long, value_name = "PATH_OR_URL", requires = "contributor")]
+    pub planning: Option<String>,
+    /// This project's name in qualified IDs and in the planning repository
+    /// (default: from origin's URL, else the prefix).
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+}
+
+/// The planning remote git-beads configures for a contributor.
+pub const PLANNING_REMOTE: &str = "beads-planning";
+
+/// Whether `url` names a local path rather than a URL.
+fn is_local_path(url: &str) -> bool {
+    !url.contains("://") && (url.starts_with('/') || url.starts_with('.') || url.starts_with('~') || !url.contains(':'))
+}
+
+fn expand_home(path: &str) -> std::path::PathBuf {
+    match path.strip_prefix("~/") {
+        Some(rest) => std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(rest),
+        None => std::path::PathBuf::from(path),
+    }
+}
+
+/// Configures the planning namespace, its remote, and the routing to it.
+fn contributor(ctx: &mut Ctx, gitrun: &Git, planning: Option<&str>, actions: &mut Vec<String>) -> anyhow::Result<()> {
+    let project = ctx.store.project();
+    let ns = Namespace::planning(&project)?;
+    let url = planning.map(str::to_string).unwrap_or_else(|| "~/.beads-planning".to_string());
+    let url = if is_local_path(&url) {
+        let path = expand_home(&url);
+        if !path.exists() {
+            std::fs::create_dir_all(&path).with_context(|| format!("could not create {}", path.display()))?;
+            Git::new(&path).run(["init", "--bare", "-q"]).map_err(anyhow::Error::from)?;
+            actions.push(format!("created the planning repository {}", path.display()));
+        } else if Git::new(&path).run(["rev-parse", "--git-dir"]).is_err()
+            && Git::new(&path.join(".git")).run(["rev-parse", "--git-dir"]).is_err()
+        {
+            return Err(git_beads::store::Error::Invalid(format!("{} exists but is not a git repository", path.display())).into());
+        }
+        path.canonicalize().unwrap_or(path).display().to_string()
+    } else {
+        url
+    };
+    let current = gitrun.config_all(&format!("remote.{PLANNING_REMOTE}.url"))?;
+    if current.first() != Some(&url) {
+        gitrun.config_set(&format!("remote.{PLANNING_REMOTE}.url"), &url)?;
+        actions.push(format!("set remote {PLANNING_REMOTE} to {url}"));
+    }
+    let spec = format!("+refs/beads/planning/*:refs/beads/remotes/{PLANNING_REMOTE}/planning/*");
+    if gitrun.config_add_once(&format!("remote.{PLANNING_REMOTE}.fetch"), &spec)? {
+        actions.push(format!("fetch refspec {spec} for {PLANNING_REMOTE} (beads planning only)"));
+    }
+    for (key, value) in [
+        ("beads.planning".to_string(), ns.short().to_string()),
+        ("beads.routing".to_string(), "planning".to_string()),
+        (format!("beads.{}.remote", ns.short()), PLANNING_REMOTE.to_string()),
+    ] {
+        if gitrun.config_all(&key)?.first() != Some(&value) {
+            gitrun.config_set(&key, &value)?;
+            actions.push(format!("set {key} = {value}"));
+        }
+    }
+    // In a fork, the canonical issues come from upstream, not from the fork.
+    if gitrun.remotes()?.iter().any(|r| r == "upstream")
+        && ctx.store.settings().canonical.is_some()
+        && gitrun.config_all("beads.remote")?.is_empty()
+    {
+        gitrun.config_set("beads.remote", "upstream")?;
+        actions.push("set beads.remote = upstream (the canonical namespace follows upstream)".to_string());
+    }
+    Ok(())
 }
 
 pub fn run(ctx: &mut Ctx, a: InitArgs) -> anyhow::Result<u8> {
@@ -40,7 +118,21 @@ pub fn run(ctx: &mut Ctx, a: InitArgs) -> anyhow::Result<u8> {
         }
     }
 
+    if let Some(p) = &a.project
+        && ctx.store.settings().project.as_deref() != Some(p.as_str())
+    {
+        gitrun.config_set("beads.project", p)?;
+        actions.push(format!("set beads.project = {p}"));
+    }
+    if a.contributor {
+        ctx.store.reload_settings()?;
+        contributor(ctx, &gitrun, a.planning.as_deref(), &mut actions)?;
+    }
+
     for remote in gitrun.remotes()? {
+        if remote == PLANNING_REMOTE {
+            continue;
+        }
         let spec = git::fetch_refspec(&remote);
         if gitrun.config_add_once(&format!("remote.{remote}.fetch"), &spec)? {
             actions.push(format!("added fetch refspec {spec} to remote {remote}"));
@@ -62,6 +154,9 @@ pub fn run(ctx: &mut Ctx, a: InitArgs) -> anyhow::Result<u8> {
             "prefix": prefix,
             "prefix_source": origin,
             "canonical_branch": branch,
+            "routing": format!("{:?}", ctx.store.routing()).to_lowercase(),
+            "planning": ctx.store.planning_namespace().map(|n| n.refname().to_string()),
+            "project": ctx.store.project(),
             "namespace": ns.refname(),
             "actions": actions,
             "changed": !actions.is_empty(),

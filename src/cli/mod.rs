@@ -11,6 +11,7 @@ mod label;
 mod list;
 mod log;
 mod mutate;
+mod propose;
 mod show;
 mod sync;
 pub mod ui;
@@ -129,6 +130,21 @@ pub enum Command {
     Push(sync::RemoteArg),
     /// Each namespace against its remote: ahead, behind, issues.
     Status,
+    /// Offer issues upstream: copy their blobs to refs/beads/proposals/<name> on a remote.
+    Propose(propose::ProposeArgs),
+    /// Take back a proposal of yours.
+    Withdraw(propose::WithdrawArgs),
+    /// Proposals: yours, and those fetched from remotes.
+    Proposals(propose::ProposalsArgs),
+    /// Copy proposed issues into the canonical namespace and remove the proposal.
+    Accept(propose::AcceptArgs),
+    /// Turn a proposal down, with a reason.
+    Reject(propose::RejectArgs),
+    /// Move issues from a branch namespace to another (canonical by default).
+    Promote(propose::PromoteArgs),
+    /// Namespaces: list them, prune those of deleted branches.
+    #[command(subcommand)]
+    Ns(propose::NsCommand),
 }
 
 /// Everything a command needs.
@@ -324,6 +340,13 @@ fn dispatch(ctx: &mut Ctx, command: Option<Command>) -> anyhow::Result<u8> {
         Command::Fetch(a) => sync::fetch(ctx, a),
         Command::Push(a) => sync::push(ctx, a),
         Command::Status => sync::status(ctx),
+        Command::Propose(a) => propose::propose(ctx, a),
+        Command::Withdraw(a) => propose::withdraw(ctx, a),
+        Command::Proposals(a) => propose::list(ctx, a),
+        Command::Accept(a) => propose::accept(ctx, a),
+        Command::Reject(a) => propose::reject(ctx, a),
+        Command::Promote(a) => propose::promote(ctx, a),
+        Command::Ns(c) => propose::ns(ctx, c),
     }
 }
 

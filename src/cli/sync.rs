@@ -74,6 +74,26 @@ fn print_reports(ctx: &mut Ctx, reports: &[SyncReport]) -> anyhow::Result<u8> {
                     ctx.ui.warn(&format!("{}: not merged: {side} {} ({})", n.namespace, f.path, f.reason));
                 }
             }
+            for ans in &r.proposals {
+                let msg = match &ans.outcome {
+                    git_beads::proposals::Outcome::Accepted { marked } => {
+                        format!(
+                            "{}: proposal {} was accepted ({}); planning copies marked: {}",
+                            r.remote,
+                            ans.name,
+                            ans.ids.join(", "),
+                            if marked.is_empty() { "none".to_string() } else { marked.join(", ") }
+                        )
+                    }
+                    git_beads::proposals::Outcome::Rejected { reason } => {
+                        format!("{}: proposal {} was rejected: {}", r.remote, ans.name, clean(reason, true))
+                    }
+                    git_beads::proposals::Outcome::Withdrawn => {
+                        format!("{}: proposal {} was taken down without being accepted", r.remote, ans.name)
+                    }
+                };
+                ctx.ui.line(&msg)?;
+            }
             if r.rounds > 1 {
                 ctx.ui.status(&format!("{}: the remote moved during sync; took {} rounds", r.remote, r.rounds));
             }

@@ -123,18 +123,22 @@ impl Store {
         head.as_bstr().to_string().strip_prefix("refs/heads/").map(str::to_string)
     }
 
-    /// This project's name in qualified IDs: `beads.project`, else the last
-    /// path component of `origin`'s URL (without `.git`), else the prefix.
+    /// This project's name in qualified IDs and planning repositories:
+    /// `beads.project`, else the last path component (without `.git`) of the
+    /// URL of `upstream` (a fork's original) or `origin`, else the prefix.
     pub fn project(&self) -> String {
         if let Some(p) = &self.settings().project {
             return p.clone();
         }
-        let from_origin = self.repo().config_snapshot().string("remote.origin.url").and_then(|u| {
-            let u = u.to_string();
-            let last = u.trim_end_matches('/').rsplit(['/', ':']).next()?.trim_end_matches(".git").to_string();
-            (!last.is_empty() && last.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))).then_some(last)
-        });
-        from_origin.unwrap_or_else(|| self.prefix())
+        let cfg = self.repo().config_snapshot();
+        let from_url = |remote: &str| {
+            cfg.string(format!("remote.{remote}.url").as_str()).and_then(|u| {
+                let u = u.to_string();
+                let last = u.trim_end_matches('/').rsplit(['/', ':']).next()?.trim_end_matches(".git").to_string();
+                (!last.is_empty() && last.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))).then_some(last)
+            })
+        };
+        from_url("upstream").or_else(|| from_url("origin")).unwrap_or_else(|| self.prefix())
     }
 
     /// How new issues are routed (`beads.routing`; `planning` when a

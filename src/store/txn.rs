@@ -353,6 +353,27 @@ impl Store {
         Err(Error::Contended { ns: ns.to_string(), attempts: MAX_ATTEMPTS, last_error })
     }
 
+    /// Deletes `ns` if it still points at `expected` (any value when `None`).
+    pub fn delete_ref(&self, ns: &Namespace, expected: Option<ObjectId>) -> Result<()> {
+        let name: gix::refs::FullName = ns.refname().try_into().map_err(|e| Error::git(format!("bad ref name {ns}"), e))?;
+        let edit = RefEdit {
+            change: Change::Delete {
+                expected: match expected {
+                    Some(old) => PreviousValue::MustExistAndMatch(gix::refs::Target::Object(old)),
+                    None => PreviousValue::Any,
+                },
+                log: RefLog::AndReference,
+            },
+            name,
+            deref: false,
+        };
+        let (_, committer) = signatures(self, &self.actor(None));
+        self.repo()
+            .edit_references_as(Some(edit), Some(committer.to_ref(&mut gix::date::parse::TimeBuf::default())))
+            .map_err(|e| Error::git(format!("could not delete {ns}"), e))?;
+        Ok(())
+    }
+
     /// Points `ns` at `new` whatever it pointed at (tracking refs only).
     pub fn set_ref(&self, ns: &Namespace, new: ObjectId, message: &str) -> Result<()> {
         let name: gix::refs::FullName = ns.refname().try_into().map_err(|e| Error::git(format!("bad ref name {ns}"), e))?;

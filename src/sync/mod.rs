@@ -11,7 +11,7 @@ pub mod transport;
 use crate::git::Git;
 use crate::model::id;
 use crate::store::tree;
-use crate::store::{Actor, Error, Namespace, REF_ROOT, Result, Store, Tip};
+use crate::store::{Actor, Error, Kind, Namespace, REF_ROOT, Result, Store, Tip};
 use gix::ObjectId;
 use merge::{Resolution, Side};
 
@@ -23,14 +23,31 @@ pub const MAX_ROUNDS: u32 = 5;
 /// else `origin`. Tracking refs sync with nothing.
 pub fn remote_for(store: &Store, ns: &Namespace) -> Option<String> {
     let cfg = store.repo().config_snapshot();
-    if let Some(r) = cfg.string(format!("beads.{}.remote", ns.short()).as_str()) {
-        let r = r.to_string();
+    let configured = |ns: &Namespace| cfg.string(format!("beads.{}.remote", ns.short()).as_str()).map(|r| r.to_string());
+    if let Some(r) = configured(ns) {
         return (!r.is_empty()).then_some(r);
     }
-    if ns.short().starts_with("heads/") {
-        return Some(cfg.string("beads.remote").map(|s| s.to_string()).filter(|s| !s.is_empty()).unwrap_or_else(|| "origin".into()));
+    match ns.kind() {
+        Kind::Branch(_) => {
+            Some(cfg.string("beads.remote").map(|s| s.to_string()).filter(|s| !s.is_empty()).unwrap_or_else(|| "origin".into()))
+        }
+        // This project's planning namespaces (`planning/<project>` and
+        // `planning/<project>-<phase>`) go to the planning remote; other
+        // projects' planning in a shared planning repository is not ours.
+        Kind::Planning(name) => {
+            let main = store.planning_namespace()?;
+            let project = match main.kind() {
+                Kind::Planning(p) => p.to_string(),
+                _ => return None,
+            };
+            if name == project || name.strip_prefix(project.as_str()).is_some_and(|rest| rest.starts_with('-')) {
+                configured(&main).filter(|r| !r.is_empty())
+            } else {
+                None
+            }
+        }
+        _ => None,
     }
-    None
 }
 
 /// The tracking ref of `ns` for `remote`: `refs/beads/remotes/<remote>/<short>`.
@@ -40,7 +57,10 @@ pub fn tracking_ref(ns: &Namespace, remote: &str) -> String {
 
 /// What `git fetch` needs to keep the tracking refs of `remote` current.
 pub fn fetch_refspecs(remote: &str) -> Vec<String> {
-    vec![crate::git::fetch_refspec(remote)]
+    ["heads", "planning", "proposals", "rejected"]
+        .iter()
+        .map(|kind| format!("+refs/beads/{kind}/*:refs/beads/remotes/{remote}/{kind}/*"))
+        .collect()
 }
 
 /// What sync did to one namespace.
@@ -90,6 +110,8 @@ pub struct SyncReport {
     pub namespaces: Vec<NsReport>,
     /// Fetch-merge-push rounds it took (more than one when others pushed meanwhile).
     pub rounds: u32,
+    /// Answers to our proposals that this sync found.
+    pub proposals: Vec<crate::proposals::Answer>,
 }
 
 impl SyncReport {
@@ -128,19 +150,29 @@ pub fn remotes_in_use(store: &Store) -> Result<Vec<String>> {
     if let Some(r) = remote_for(store, &store.canonical()?) {
         out.push(r);
     }
-    for ns in local_namespaces(store)? {
+    // The planning namespace syncs before the clone has a ref for it (a
+    // second clone of the contributor's gets its planning on first sync).
+    let planning = store.planning_namespace();
+    for ns in local_namespaces(store)?.into_iter().chain(planning) {
         if let Some(r) = remote_for(store, &ns)
             && !out.contains(&r)
         {
             out.push(r);
         }
     }
+    // Remotes that hold proposals of ours: their answers come back by sync.
+    for p in crate::proposals::pending(store)? {
+        if !out.contains(&p.remote) {
+            out.push(p.remote);
+        }
+    }
     Ok(out)
 }
 
-/// Local namespaces (everything under `refs/beads/` but tracking refs).
+/// Local namespaces that sync (branches and planning; proposals move by
+/// `propose` and `accept`, tracking refs by fetch).
 pub fn local_namespaces(store: &Store) -> Result<Vec<Namespace>> {
-    Ok(store.namespaces()?.into_iter().filter(|n| !n.short().starts_with("remotes/")).collect())
+    Ok(store.namespaces()?.into_iter().filter(|n| matches!(n.kind(), Kind::Branch(_) | Kind::Planning(_))).collect())
 }
 
 /// The namespaces that sync with `remote`: local ones, and ones the remote
@@ -152,7 +184,8 @@ fn namespaces_for(store: &Store, remote: &str) -> Result<Vec<Namespace>> {
     for t in store.namespaces()? {
         if let Some(rest) = t.short().strip_prefix(&prefix) {
             let local = Namespace::from_ref(&format!("{REF_ROOT}{rest}"))?;
-            if !out.contains(&local) && remote_for(store, &local).as_deref() == Some(remote) {
+            let syncs = matches!(local.kind(), Kind::Branch(_) | Kind::Planning(_));
+            if syncs && !out.contains(&local) && remote_for(store, &local).as_deref() == Some(remote) {
                 out.push(local);
             }
         }
@@ -474,7 +507,13 @@ pub fn sync(store: &Store, actor: &Actor, remote: &str, opts: Options) -> Result
             // Without a push, a merge is still applied locally (fetch + merge).
             apply_local(store, actor, p, remote)?;
         }
-        return Ok(SyncReport { remote: remote.to_string(), namespaces: plans.into_iter().map(|p| p.report).collect(), rounds: round });
+        let proposals = crate::proposals::reconcile(store, actor, remote)?;
+        return Ok(SyncReport {
+            remote: remote.to_string(),
+            namespaces: plans.into_iter().map(|p| p.report).collect(),
+            rounds: round,
+            proposals,
+        });
     }
     Err(Error::PushRace { remote: remote.to_string(), attempts: MAX_ROUNDS })
 }
@@ -544,7 +583,12 @@ pub fn push(store: &Store, remote: &str) -> Result<SyncReport> {
         let ns = Namespace::from_ref(&u.refname)?;
         store.set_ref(&Namespace::from_ref(&tracking_ref(&ns, remote))?, u.new, &format!("git-beads: pushed to {remote}"))?;
     }
-    Ok(SyncReport { remote: remote.to_string(), namespaces: reports.into_iter().map(|(_, r)| r).collect(), rounds: 1 })
+    Ok(SyncReport {
+        remote: remote.to_string(),
+        namespaces: reports.into_iter().map(|(_, r)| r).collect(),
+        rounds: 1,
+        proposals: Vec::new(),
+    })
 }
 
 /// Where one namespace stands against its remote.
@@ -601,7 +645,8 @@ pub fn status(store: &Store) -> Result<Vec<NsStatus>> {
             && let Some((remote, short)) = rest.split_once('/')
         {
             let local = Namespace::from_ref(&format!("{REF_ROOT}{short}"))?;
-            if !seen.iter().any(|(n, _)| *n == local) && remote_for(store, &local).as_deref() == Some(remote) {
+            let syncs = matches!(local.kind(), Kind::Branch(_) | Kind::Planning(_));
+            if syncs && !seen.iter().any(|(n, _)| *n == local) && remote_for(store, &local).as_deref() == Some(remote) {
                 seen.push((local, Some(remote.to_string())));
             }
         }
@@ -657,6 +702,66 @@ pub fn status(store: &Store) -> Result<Vec<NsStatus>> {
             issues_behind: ib,
             issues,
         });
+    }
+    Ok(out)
+}
+
+/// A branch namespace whose branch is gone.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Stale {
+    pub namespace: String,
+    pub open_issues: usize,
+    pub issues: usize,
+    /// Whether it was deleted (here, and on its remote if it had one there).
+    pub pruned: bool,
+    pub remote: Option<String>,
+}
+
+/// Branch namespaces whose branch no longer exists here. With `apply`, the
+/// ones without open issues (all of them with `force`) are deleted locally
+/// and on their remote.
+pub fn prune(store: &Store, apply: bool, force: bool) -> Result<Vec<Stale>> {
+    let canonical = store.canonical()?;
+    let mut out = Vec::new();
+    for ns in local_namespaces(store)? {
+        let Kind::Branch(branch) = ns.kind() else { continue };
+        if ns == canonical || store.repo().try_find_reference(format!("refs/heads/{branch}").as_str()).ok().flatten().is_some() {
+            continue;
+        }
+        let snap = store.snapshot(&ns)?;
+        let open = snap.index.rows().filter(|r| !crate::store::index::status_code::is_done(r.index.status_code(r.row))).count();
+        let remote = remote_for(store, &ns);
+        let mut stale = Stale { namespace: ns.to_string(), open_issues: open, issues: snap.index.len(), pruned: false, remote: None };
+        if apply && (open == 0 || force) {
+            if let Some(r) = &remote {
+                let tracking = Namespace::from_ref(&tracking_ref(&ns, r))?;
+                if let Some(t) = store.tip(&tracking)? {
+                    let change = transport::Change { refname: ns.refname().to_string(), new: None, expected: Some(t.commit) };
+                    match transport::push_changes(&git(store), r, &[change])? {
+                        Ok(()) => {}
+                        Err(transport::Refusal::Refused { reason, details }) => {
+                            return Err(Error::PushRefused { remote: r.clone(), reason, details });
+                        }
+                        Err(transport::Refusal::Stale(_)) => {
+                            return Err(Error::NotPushable {
+                                namespace: ns.to_string(),
+                                message: format!("{r} changed it since the last fetch; sync first"),
+                            });
+                        }
+                    }
+                    // git itself drops the tracking ref when a configured fetch refspec maps it.
+                    if store.tip(&tracking)?.is_some() {
+                        store.delete_ref(&tracking, None)?;
+                    }
+                    stale.remote = Some(r.clone());
+                }
+            }
+            if let Some(tip) = snap.tip {
+                store.delete_ref(&ns, Some(tip.commit))?;
+            }
+            stale.pruned = true;
+        }
+        out.push(stale);
     }
     Ok(out)
 }

@@ -43,18 +43,37 @@ pub enum Refusal {
 /// Pushes every update in one atomic transaction with leases. `Ok(Err(_))`
 /// is a refusal the remote reported; `Err(_)` a failure to talk to it.
 pub fn push(git: &Git, remote: &str, updates: &[Update]) -> Result<std::result::Result<(), Refusal>> {
-    if updates.is_empty() {
+    let changes: Vec<Change> =
+        updates.iter().map(|u| Change { refname: u.refname.clone(), new: Some(u.new), expected: u.expected }).collect();
+    push_changes(git, remote, &changes)
+}
+
+/// One ref a push should set (`new`) or delete (`new: None`), with a lease.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub refname: String,
+    pub new: Option<ObjectId>,
+    /// What the remote ref must point at; `None`: it must not exist.
+    pub expected: Option<ObjectId>,
+}
+
+/// Like [`push`], for updates and deletions.
+pub fn push_changes(git: &Git, remote: &str, changes: &[Change]) -> Result<std::result::Result<(), Refusal>> {
+    if changes.is_empty() {
         return Ok(Ok(()));
     }
     // --no-verify: this push is git-beads' own; a pre-push hook that syncs
     // beads namespaces must not run again from inside it.
     let mut args: Vec<String> = ["push", "--atomic", "--porcelain", "--no-verify", remote].iter().map(|s| s.to_string()).collect();
-    for u in updates {
-        let lease = u.expected.map(|o| o.to_string()).unwrap_or_default();
-        args.push(format!("--force-with-lease={}:{lease}", u.refname));
+    for c in changes {
+        let lease = c.expected.map(|o| o.to_string()).unwrap_or_default();
+        args.push(format!("--force-with-lease={}:{lease}", c.refname));
     }
-    for u in updates {
-        args.push(format!("{}:{}", u.new, u.refname));
+    for c in changes {
+        match c.new {
+            Some(new) => args.push(format!("{new}:{}", c.refname)),
+            None => args.push(format!(":{}", c.refname)),
+        }
     }
     let out = git.output(&args)?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
