@@ -66,3 +66,40 @@ fn parallel_writers_in_one_clone_and_its_worktrees_lose_nothing() {
     assert!(fsck.status.success(), "{}", String::from_utf8_lossy(&fsck.stderr));
     assert!(!dir.join(".git/refs/beads/heads/main.lock").exists(), "no lock file is left behind");
 }
+
+#[test]
+fn promoting_while_others_write_the_target_loses_nothing() {
+    // `promote` writes two namespaces; the target moves under it as other
+    // processes create issues there: the compare-and-swap retries re-apply it.
+    let env = Env::unseeded();
+    let dir = env.beads_repo("r");
+    env.git(&dir, &["branch", "feature"]);
+    const N: usize = 12;
+    let branch_ids: Vec<String> = (0..N).map(|i| env.create(&dir, &[&format!("branch work {i}"), "--ns", "feature"])).collect();
+    let created: Vec<String> = std::thread::scope(|s| {
+        let writers: Vec<_> = (0..2)
+            .map(|w| {
+                let env = &env;
+                let dir = &dir;
+                s.spawn(move || (0..N).map(|i| env.create(dir, &[&format!("w{w} main {i}")])).collect::<Vec<_>>())
+            })
+            .collect();
+        for id in &branch_ids {
+            let out = env.json(&dir, &["promote", id]);
+            assert_eq!(out["moved"], serde_json::json!([id]));
+        }
+        writers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+    });
+    let main: std::collections::BTreeSet<String> = env
+        .json(&dir, &["list", "--all", "--ns", "main"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    for id in branch_ids.iter().chain(&created) {
+        assert!(main.contains(id), "{id} is missing from main");
+    }
+    assert_eq!(main.len(), 3 * N);
+    assert_eq!(env.json(&dir, &["list", "--all", "--ns", "feature"]), serde_json::json!([]));
+}
