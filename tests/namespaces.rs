@@ -286,6 +286,12 @@ fn use_case_oss_contributor_plans_privately_proposes_and_is_accepted() {
     assert_eq!(beads_refs(env, &o.planning), ["refs/beads/planning/project"]);
     assert_eq!(beads_refs(env, &o.upstream), ["refs/beads/heads/main"], "upstream never sees planning");
     assert!(beads_refs(env, &o.fork).iter().all(|r| !r.contains("planning")), "nor does the fork");
+    // Branch work of the contributor's goes to the fork, never upstream.
+    let branch_issue = env.create(&c, &["Work on my fork's branch", "--ns", "dark-mode"]);
+    env.ok(&c, &["sync"]);
+    assert!(beads_refs(env, &o.fork).contains(&"refs/beads/heads/dark-mode".to_string()));
+    assert_eq!(beads_refs(env, &o.upstream), ["refs/beads/heads/main"]);
+    assert!(env.git(&o.fork, &["ls-tree", "-r", "--name-only", "refs/beads/heads/dark-mode"]).contains(&branch_issue));
     // A second clone of the contributor's sees the same planning.
     let c2 = o.contributor("contributor-laptop");
     assert_eq!(env.json(&c2, &["show", &idea])[0]["namespace"], "planning/project");

@@ -84,13 +84,16 @@ fn contributor(ctx: &mut Ctx, gitrun: &Git, planning: Option<&str>, actions: &mu
             actions.push(format!("set {key} = {value}"));
         }
     }
-    // In a fork, the canonical issues come from upstream, not from the fork.
-    if gitrun.remotes()?.iter().any(|r| r == "upstream")
-        && ctx.store.settings().canonical.is_some()
-        && gitrun.config_all("beads.remote")?.is_empty()
+    // In a fork, the canonical issues come from upstream, not from the
+    // fork; branch namespaces stay with the fork (origin).
+    if let Some(canonical) = &ctx.store.settings().canonical
+        && gitrun.remotes()?.iter().any(|r| r == "upstream")
     {
-        gitrun.config_set("beads.remote", "upstream")?;
-        actions.push("set beads.remote = upstream (the canonical namespace follows upstream)".to_string());
+        let key = format!("beads.{}.remote", Namespace::branch(canonical)?.short());
+        if gitrun.config_all(&key)?.is_empty() {
+            gitrun.config_set(&key, "upstream")?;
+            actions.push(format!("set {key} = upstream (the canonical namespace follows upstream)"));
+        }
     }
     Ok(())
 }
