@@ -243,11 +243,7 @@ impl View {
                 self.add(store, &ns)?;
                 continue;
             }
-            let u = self.universe();
-            let known = self.snapshots.iter().any(|s| s.index.find(input).is_some())
-                || !matches!(id::resolve(input, u.nodes().map(|n| u.id(n))), id::Resolution::NotFound);
-            drop(u);
-            if known || id::validate_id(input).is_err() {
+            if self.names_something(input) || id::validate_id(input).is_err() {
                 continue;
             }
             // Stays reachable by its full ID from any local namespace.
@@ -291,12 +287,19 @@ impl View {
             return Ok(Some((ns, needle)));
         }
         // `branch-hash` when the plain form names nothing.
-        let plain_known = self.snapshots.iter().any(|s| !matches!(id::resolve(input, s.index.ids()), id::Resolution::NotFound));
-        if plain_known {
+        if self.names_something(input) {
             return Ok(None);
         }
         Ok(split_branch(input, |b| Namespace::branch(b).ok().is_some_and(|ns| store.tip(&ns).ok().flatten().is_some()))
             .map(|(b, h)| (Namespace::branch(&b).expect("checked by split_branch"), h)))
+    }
+
+    /// Whether plain `input` matches an ID of the view (exactly, by hash or
+    /// as a prefix), hidden copies included: one lookup per namespace when
+    /// it is a whole ID, else a byte scan.
+    fn names_something(&self, input: &str) -> bool {
+        self.snapshots.iter().any(|s| s.index.find(input).is_some())
+            || self.snapshots.iter().any(|s| s.index.id_bytes().any(|i| id::matches_bytes(input.as_bytes(), i).is_some()))
     }
 
     /// Resolves a typed ID (see the module documentation) to a node.
@@ -319,8 +322,14 @@ impl View {
                 found.push((si, n));
                 continue;
             }
-            let visible = s.index.rows().filter_map(|r| self.node_of(u, si, r)).map(|n| u.id(n));
-            match id::resolve(&needle, visible) {
+            // Match bytes first; only the few matches are checked for visibility.
+            let visible = s
+                .index
+                .rows()
+                .filter(|r| id::matches_bytes(needle.as_bytes(), r.index.id_bytes(r.row)).is_some())
+                .filter(|r| self.node_of(u, si, *r).is_some())
+                .map(|r| r.index.id_bytes(r.row));
+            match id::resolve_bytes(&needle, visible) {
                 id::Resolution::Found(id) => {
                     if let Some(n) = s.index.find(&id).and_then(|r| self.node_of(u, si, r)) {
                         found.push((si, n));

@@ -194,17 +194,24 @@ pub enum Match {
 
 /// How `input` matches `id`, if it does. Case is ignored.
 pub fn matches(input: &str, id: &str) -> Option<Match> {
+    matches_bytes(input.as_bytes(), id.as_bytes())
+}
+
+/// [`matches`] on bytes, for scanning IDs in place (the index keeps them as
+/// bytes; validating each as UTF-8 would dominate a scan).
+pub fn matches_bytes(input: &[u8], id: &[u8]) -> Option<Match> {
     if input.eq_ignore_ascii_case(id) {
         return Some(Match::Exact);
     }
-    let without_prefix = match prefix_of(id) {
-        Some(p) => &id[p.len() + 1..],
-        None => id,
+    let root_len = id.iter().position(|&b| b == b'.').unwrap_or(id.len());
+    let without_prefix = match id[..root_len].iter().rposition(|&b| b == b'-') {
+        Some(dash) if dash > 0 => &id[dash + 1..],
+        _ => id,
     };
     if input.eq_ignore_ascii_case(without_prefix) {
         return Some(Match::ExactHash);
     }
-    let starts = |hay: &str| hay.len() >= input.len() && hay.as_bytes()[..input.len()].eq_ignore_ascii_case(input.as_bytes());
+    let starts = |hay: &[u8]| hay.len() >= input.len() && hay[..input.len()].eq_ignore_ascii_case(input);
     if starts(id) || starts(without_prefix) {
         return Some(Match::Prefix);
     }
@@ -222,17 +229,22 @@ pub enum Resolution {
 /// Resolves `input` among `ids`: an exact match wins, then an exact hash
 /// match, then a unique prefix; several prefix matches are ambiguous.
 pub fn resolve<'a>(input: &str, ids: impl IntoIterator<Item = &'a str>) -> Resolution {
+    resolve_bytes(input, ids.into_iter().map(str::as_bytes))
+}
+
+/// [`resolve`] over IDs as bytes (see [`matches_bytes`]).
+pub fn resolve_bytes<'a>(input: &str, ids: impl IntoIterator<Item = &'a [u8]>) -> Resolution {
     let mut best: Option<Match> = None;
     let mut found: Vec<String> = Vec::new();
     for id in ids {
-        if let Some(m) = matches(input, id) {
+        if let Some(m) = matches_bytes(input.as_bytes(), id) {
             match best {
                 Some(b) if m > b => {}
-                Some(b) if m == b => found.push(id.to_string()),
+                Some(b) if m == b => found.push(String::from_utf8_lossy(id).into_owned()),
                 _ => {
                     best = Some(m);
                     found.clear();
-                    found.push(id.to_string());
+                    found.push(String::from_utf8_lossy(id).into_owned());
                 }
             }
         }
@@ -330,5 +342,13 @@ mod tests {
         assert_eq!(resolve("bd-a3f2.", ids), Resolution::Found("bd-a3f2.1".into()));
         assert_eq!(resolve("a3", ids), Resolution::Ambiguous(vec!["bd-a3c1".into(), "bd-a3f2".into(), "bd-a3f2.1".into()]));
         assert_eq!(resolve("zz", ids), Resolution::NotFound);
+        assert_eq!(resolve("a3f2.1", ids), Resolution::Found("bd-a3f2.1".into()), "a child by its hash");
+        // Prefixes with dashes, and IDs without a prefix.
+        let ids = ["my-proj-x1", "my-proj-x2.1", "legacy"];
+        assert_eq!(matches("x1", ids[0]), Some(Match::ExactHash));
+        assert_eq!(matches("x2.1", ids[1]), Some(Match::ExactHash));
+        assert_eq!(matches("my-proj-x", ids[0]), Some(Match::Prefix));
+        assert_eq!(matches("LEG", ids[2]), Some(Match::Prefix));
+        assert_eq!(matches("proj", ids[0]), None);
     }
 }

@@ -850,6 +850,11 @@ impl Index {
         None
     }
 
+    /// The ID as stored, without UTF-8 validation (for scans).
+    pub fn id_bytes(&self, i: usize) -> &[u8] {
+        self.field_bytes(i, Field::Id)
+    }
+
     /// All IDs in order.
     pub fn ids(&self) -> impl Iterator<Item = &str> + '_ {
         (0..self.n).map(move |i| self.id(i))

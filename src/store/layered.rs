@@ -124,6 +124,11 @@ impl TreeIndex {
         self.rows().map(|r| r.index.id(r.row))
     }
 
+    /// Every live ID as stored (for scans that match bytes).
+    pub fn id_bytes(&self) -> impl Iterator<Item = &[u8]> + '_ {
+        self.rows().map(|r| r.index.id_bytes(r.row))
+    }
+
     /// Blobs of the tree that could not be read.
     pub fn invalid(&self) -> Vec<InvalidEntry> {
         match &self.delta {

@@ -371,7 +371,7 @@ impl Snapshot {
         if self.index.find(input).is_some() {
             return Ok(input.to_string());
         }
-        match model::id::resolve(input, self.index.ids()) {
+        match model::id::resolve_bytes(input, self.index.id_bytes()) {
             model::id::Resolution::Found(id) => Ok(id),
             model::id::Resolution::NotFound => Err(Error::NotFound { id: input.to_string(), namespace: self.namespace.to_string() }),
             model::id::Resolution::Ambiguous(candidates) => Err(Error::Ambiguous { input: input.to_string(), candidates }),

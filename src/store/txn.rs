@@ -164,10 +164,10 @@ impl<'s> Txn<'s> {
             return Ok(input.to_string());
         }
         let index = self.index()?;
-        let staged_new = self.staged.iter().filter(|(_, v)| v.is_some()).map(|(k, _)| k.as_str());
-        let deleted = |id: &str| matches!(self.staged.get(id), Some(None));
-        let candidates = index.ids().filter(|id| !deleted(id)).chain(staged_new);
-        match id::resolve(input, candidates) {
+        let staged_new = self.staged.iter().filter(|(_, v)| v.is_some()).map(|(k, _)| k.as_bytes());
+        let deleted = |id: &[u8]| std::str::from_utf8(id).is_ok_and(|id| matches!(self.staged.get(id), Some(None)));
+        let candidates = index.id_bytes().filter(|id| !deleted(id)).chain(staged_new);
+        match id::resolve_bytes(input, candidates) {
             id::Resolution::Found(id) => Ok(id),
             id::Resolution::NotFound => Err(Error::NotFound { id: input.to_string(), namespace: self.ns.to_string() }),
             id::Resolution::Ambiguous(candidates) => Err(Error::Ambiguous { input: input.to_string(), candidates }),
