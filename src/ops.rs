@@ -64,8 +64,8 @@ pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue, scop
         model::issue::validate_label(l)?;
     }
     let prefix = store.prefix();
-    let mut idgen = id::IdGen::from_env();
     store.mutate(ns, actor, |txn| {
+        let mut idgen = txn.idgen();
         txn.set_op("create");
         let now = txn.now();
         let parent = new.parent.as_deref().map(|p| resolve_target(txn, scope, p)).transpose()?;
@@ -402,8 +402,8 @@ pub fn close(
 
 /// Reopens `ids`; a reason is kept as a comment.
 pub fn reopen(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], reason: Option<&str>) -> Result<Committed<Vec<Issue>>> {
-    let mut idgen = id::IdGen::from_env();
     store.mutate(ns, actor, |txn| {
+        let mut idgen = txn.idgen();
         txn.set_op("reopen");
         let mut out = Vec::new();
         for typed in ids {
@@ -683,8 +683,8 @@ pub fn comment(
         return Err(Error::Invalid("the comment is empty".into()));
     }
     model::issue::validate_text("comment", text)?;
-    let mut idgen = id::IdGen::from_env();
     store.mutate(ns, actor, |txn| {
+        let mut idgen = txn.idgen();
         txn.set_op("comment");
         let id = txn.resolve(issue)?;
         let mut i = txn.require(&id)?;

@@ -47,19 +47,19 @@ fn create_prints_only_the_id_and_list_shows_it() {
     let env = Env::new();
     let dir = env.beads_repo("r");
     let a = env.create(&dir, &["Fix login timeout", "-p", "1", "-t", "bug", "-l", "backend,auth"]);
-    assert_eq!(a, "bd-shs1");
+    assert_eq!(a, "bd-xf65");
     let b = env.create(&dir, &["Write docs", "-p", "P3", "--type", "docs", "-a", "alice"]);
-    assert_eq!(b, "bd-jgwd");
+    assert_eq!(b, "bd-9jef");
     assert_eq!(
         env.ok(&dir, &["list"]),
-        "bd-shs1  P1  open        bug      Fix login timeout\nbd-jgwd  P3  open        docs     Write docs  @alice\n"
+        "bd-xf65  P1  open        bug      Fix login timeout\nbd-9jef  P3  open        docs     Write docs  @alice\n"
     );
     let listed = env.json(&dir, &["list"]);
     assert_eq!(
         listed,
         json!([
-            {"id":"bd-shs1","title":"Fix login timeout","status":"open","priority":1,"issue_type":"bug","created_at":"2026-01-02T03:04:05Z","created_by":"Test User","updated_at":"2026-01-02T03:04:05Z","labels":["auth","backend"],"dependency_count":0,"dependent_count":0,"namespace":"heads/main","visibility":"canonical"},
-            {"id":"bd-jgwd","title":"Write docs","status":"open","priority":3,"issue_type":"docs","assignee":"alice","created_at":"2026-01-02T03:04:05Z","created_by":"Test User","updated_at":"2026-01-02T03:04:05Z","dependency_count":0,"dependent_count":0,"namespace":"heads/main","visibility":"canonical"}
+            {"id":"bd-xf65","title":"Fix login timeout","status":"open","priority":1,"issue_type":"bug","created_at":"2026-01-02T03:04:05Z","created_by":"Test User","updated_at":"2026-01-02T03:04:05Z","labels":["auth","backend"],"dependency_count":0,"dependent_count":0,"namespace":"heads/main","visibility":"canonical"},
+            {"id":"bd-9jef","title":"Write docs","status":"open","priority":3,"issue_type":"docs","assignee":"alice","created_at":"2026-01-02T03:04:05Z","created_by":"Test User","updated_at":"2026-01-02T03:04:05Z","dependency_count":0,"dependent_count":0,"namespace":"heads/main","visibility":"canonical"}
         ])
     );
 }
@@ -73,8 +73,8 @@ fn one_commit_per_mutation_with_summary_and_trailers() {
     let log = env.git(&dir, &["log", "--format=%an <%ae>%n%B---", "refs/beads/heads/main"]);
     assert_eq!(
         log,
-        "Test User <test@example.com>\nclose bd-shs1: Fix login timeout\n\nBeads-Op: close\nBeads-Issue: bd-shs1\nBeads-Reason: fixed in abc\n---\n\
-         Test User <test@example.com>\ncreate bd-shs1: Fix login timeout\n\nBeads-Op: create\nBeads-Issue: bd-shs1\n---\n"
+        "Test User <test@example.com>\nclose bd-xf65: Fix login timeout\n\nBeads-Op: close\nBeads-Issue: bd-xf65\nBeads-Reason: fixed in abc\n---\n\
+         Test User <test@example.com>\ncreate bd-xf65: Fix login timeout\n\nBeads-Op: create\nBeads-Issue: bd-xf65\n---\n"
     );
     // --actor becomes the author (and the committer stays the git identity).
     env.ok(&dir, &["reopen", &a, "--actor", "agent-7"]);
@@ -87,12 +87,12 @@ fn the_blob_is_canonical_and_laid_out_by_hash() {
     let dir = env.beads_repo("r");
     let a = env.create(&dir, &["Fix login timeout", "-l", "z,a", "-d", "line1\nline2"]);
     let tree = env.git(&dir, &["ls-tree", "-r", "--name-only", "refs/beads/heads/main"]);
-    assert_eq!(tree, "format\nissues/s/h/bd-shs1.json\n");
+    assert_eq!(tree, "format\nissues/x/f/bd-xf65.json\n");
     assert_eq!(env.git(&dir, &["cat-file", "-p", "refs/beads/heads/main:format"]), "{\"format_version\": 1}\n");
-    let blob = env.git(&dir, &["cat-file", "-p", &format!("refs/beads/heads/main:issues/s/h/{a}.json")]);
+    let blob = env.git(&dir, &["cat-file", "-p", &format!("refs/beads/heads/main:issues/x/f/{a}.json")]);
     assert_eq!(
         blob,
-        "{\n  \"format_version\": 1,\n  \"id\": \"bd-shs1\",\n  \"title\": \"Fix login timeout\",\n  \"description\": \"line1\\nline2\",\n  \
+        "{\n  \"format_version\": 1,\n  \"id\": \"bd-xf65\",\n  \"title\": \"Fix login timeout\",\n  \"description\": \"line1\\nline2\",\n  \
          \"status\": \"open\",\n  \"priority\": 2,\n  \"issue_type\": \"task\",\n  \"created_at\": \"2026-01-02T03:04:05Z\",\n  \
          \"created_by\": \"Test User\",\n  \"updated_at\": \"2026-01-02T03:04:05Z\",\n  \"labels\": [\"a\",\"z\"]\n}\n"
     );
@@ -112,18 +112,18 @@ fn show_has_dependencies_dependents_and_comments() {
     let out = env.ok(&dir, &["show", &b]);
     assert_eq!(
         out,
-        "bd-jgwd: Implement the schema\nStatus: open   Priority: P2   Type: task\n\
+        "bd-65ts: Implement the schema\nStatus: open   Priority: P2   Type: task\n\
          Created: 2026-01-02 03:04 by Test User   Updated: 2026-01-02 03:04\n\n\
-         Depends on (1):\n  -> bd-shs1  [blocks]  open  Design the schema\n\n\
+         Depends on (1):\n  -> bd-xf65  [blocks]  open  Design the schema\n\n\
          Comments (1):\n  [2026-01-02 03:04] Test User:\n    Waiting on design\n"
     );
     let shown = env.json(&dir, &["show", &a]);
     assert_eq!(
         shown[0]["dependents"],
-        json!([{"id":"bd-jgwd","title":"Implement the schema","status":"open","priority":2,"dependency_type":"blocks"}])
+        json!([{"id":"bd-65ts","title":"Implement the schema","status":"open","priority":2,"dependency_type":"blocks"}])
     );
     let shown = env.json(&dir, &["show", &b]);
-    assert_eq!(shown[0]["dependencies"][0]["depends_on_id"], json!("bd-shs1"));
+    assert_eq!(shown[0]["dependencies"][0]["depends_on_id"], json!("bd-xf65"));
     assert_eq!(shown[0]["dependencies"][0]["title"], json!("Design the schema"));
     assert_eq!(shown[0]["comments"][0]["text"], json!("Waiting on design"));
     assert_eq!(shown[0]["comments"][0]["author"], json!("Test User"));
@@ -144,7 +144,10 @@ fn ready_and_blocked_follow_dependencies() {
     assert_eq!(blocked[0]["blocked_by_count"], json!(1));
     assert_eq!(env.ok(&dir, &["blocked"]), format!("{b}  P2  open        task     Build  <- {a} (open)\n"));
     env.ok(&dir, &["close", &a]);
-    assert_eq!(ids(&env.json(&dir, &["ready"])), [b.clone(), c.clone()]);
+    // Same priority, same creation time: the smaller ID first.
+    let mut both = [b.clone(), c.clone()];
+    both.sort();
+    assert_eq!(ids(&env.json(&dir, &["ready"])), both);
     assert_eq!(env.json(&dir, &["blocked"]), json!([]));
 }
 
@@ -180,7 +183,7 @@ fn claim_is_atomic_and_refuses_someone_elses_issue() {
     assert_eq!(out[0]["assignee"], json!("alice"));
     assert_eq!(out[0]["status"], json!("in_progress"));
     let r = env.fails(&dir, &["update", &a, "--claim", "--actor", "bob"], 7);
-    assert!(r.stderr.contains("Error: bd-shs1 is already claimed by alice"), "{}", r.stderr);
+    assert!(r.stderr.contains("Error: bd-xf65 is already claimed by alice"), "{}", r.stderr);
     // Claiming again as the holder is fine and changes nothing.
     let tip = env.tip(&dir, "refs/beads/heads/main");
     env.ok(&dir, &["update", &a, "--claim", "--actor", "alice"]);
@@ -240,7 +243,7 @@ fn close_keeps_closed_at_consistent_and_refuses_blocked_work() {
     let a = env.create(&dir, &["First"]);
     let b = env.create(&dir, &["Second", "--deps", &a]);
     let r = env.fails(&dir, &["close", &b], 4);
-    assert!(r.stderr.contains("bd-jgwd is blocked by bd-shs1 (use --force to close it anyway)"), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("{b} is blocked by {a} (use --force to close it anyway)")), "{}", r.stderr);
     // Closing the blocker in the same command unblocks it.
     let out = env.json(&dir, &["close", &a, &b, "-r", "done"]);
     assert_eq!(out["closed"].as_array().unwrap().len(), 2);
@@ -343,12 +346,12 @@ fn cycles_written_behind_the_tools_back_are_listed() {
     let a = env.create(&dir, &["A"]);
     let b = env.create(&dir, &["B", "--deps", &a]);
     // Write a's blob by hand so it depends on b: a cycle dep add would refuse.
-    let text = env.git(&dir, &["cat-file", "-p", &format!("refs/beads/heads/main:issues/s/h/{a}.json")]);
+    let text = env.git(&dir, &["cat-file", "-p", &format!("refs/beads/heads/main:issues/x/f/{a}.json")]);
     let text = text.replace(
         "  \"updated_at\": \"2026-01-02T03:04:05Z\"\n",
         &format!("  \"updated_at\": \"2026-01-02T03:04:05Z\",\n  \"dependencies\": [\n    {{\"id\":\"{b}\",\"type\":\"blocks\"}}\n  ]\n"),
     );
-    common_write_blob(&env, &dir, &format!("issues/s/h/{a}.json"), text.as_bytes());
+    common_write_blob(&env, &dir, &format!("issues/x/f/{a}.json"), text.as_bytes());
     // Cycles start at their smallest ID.
     assert_eq!(env.json(&dir, &["dep", "cycles"]), json!({"cycles": [[b, a, b]], "count": 1}));
 }
@@ -544,8 +547,8 @@ fn quick_capture_prints_the_id() {
     let env = Env::new();
     let dir = env.beads_repo("r");
     let id = env.ok(&dir, &["q", "Remember", "to", "rotate", "keys", "-p", "1"]);
-    assert_eq!(id, "bd-shs1\n");
-    assert_eq!(env.json(&dir, &["show", "bd-shs1"])[0]["title"], json!("Remember to rotate keys"));
+    assert_eq!(id, "bd-xf65\n");
+    assert_eq!(env.json(&dir, &["show", "bd-xf65"])[0]["title"], json!("Remember to rotate keys"));
 }
 
 #[test]
@@ -570,7 +573,7 @@ fn history_of_one_issue() {
         log.as_array().unwrap().iter().map(|e| (e["kind"].as_str().unwrap(), e["summary"].as_str().unwrap())).collect();
     assert_eq!(
         kinds,
-        [("modified", "close bd-shs1: Tracked"), ("modified", "update bd-shs1: Tracked"), ("created", "create bd-shs1: Tracked")]
+        [("modified", "close bd-xf65: Tracked"), ("modified", "update bd-xf65: Tracked"), ("created", "create bd-xf65: Tracked")]
     );
     assert_eq!(log[1]["fields"], json!(["priority"]));
     assert_eq!(log[0]["fields"], json!(["closed_at", "status"]));

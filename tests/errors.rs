@@ -63,7 +63,7 @@ fn unknown_ids() {
     assert_eq!(r.stderr, "Error: issue bd-zzzz not found in refs/beads/heads/main\nHint: `git beads list --all` shows every ID\n");
     env.fails(&dir, &["close", "nope"], 3);
     env.fails(&dir, &["update", "bd-zzzz", "-p", "1"], 3);
-    env.fails(&dir, &["dep", "add", "bd-shs1", "bd-zzzz"], 3);
+    env.fails(&dir, &["dep", "add", "bd-xf65", "bd-zzzz"], 3);
     let r = env.fails(&dir, &["show", "bd/../x"], 3);
     assert!(r.stderr.contains("not found"), "{}", r.stderr);
 }
@@ -216,9 +216,9 @@ fn an_unknown_namespace_format_is_refused_whole() {
     assert!(r.stderr.contains("Hint: this namespace was written by a newer git-beads"), "{}", r.stderr);
     env.fails(&dir, &["create", "x"], 1);
     // Not even by exact ID, which needs no index.
-    env.fails(&dir, &["update", "bd-shs1", "--title", "x"], 1);
-    env.fails(&dir, &["comments", "add", "bd-shs1", "hello"], 1);
-    env.fails(&dir, &["label", "add", "bd-shs1", "l"], 1);
+    env.fails(&dir, &["update", "bd-xf65", "--title", "x"], 1);
+    env.fails(&dir, &["comments", "add", "bd-xf65", "hello"], 1);
+    env.fails(&dir, &["label", "add", "bd-xf65", "l"], 1);
     assert_eq!(env.tip(&dir, "refs/beads/heads/main"), tip, "nothing is written over a newer format");
 }
 
@@ -227,7 +227,7 @@ fn a_blob_under_the_wrong_name_is_refused() {
     let env = Env::new();
     let dir = env.beads_repo("r");
     let a = env.create(&dir, &["Real"]);
-    let text = env.git(&dir, &["cat-file", "-p", &format!("refs/beads/heads/main:issues/s/h/{a}.json")]);
+    let text = env.git(&dir, &["cat-file", "-p", &format!("refs/beads/heads/main:issues/x/f/{a}.json")]);
     write_raw(&env, &dir, "issues/z/z/bd-zzcopy.json", text.as_bytes());
     let r = env.run(&dir, &["list", "--json"]);
     assert_eq!(r.json().as_array().unwrap().len(), 1);

@@ -134,6 +134,20 @@ impl IdGen {
         }
     }
 
+    /// [`IdGen::from_env`], with a pinned seed mixed with `salt` (the state
+    /// being written on), so pinned runs stay reproducible without every
+    /// process drawing the same sequence.
+    pub fn from_env_salted(salt: &[u8]) -> Self {
+        match std::env::var("GIT_BEADS_SEED").ok().and_then(|s| s.parse::<u64>().ok()) {
+            Some(seed) => {
+                // FNV-1a over the salt.
+                let mixed = salt.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+                IdGen { rng: fastrand::Rng::with_seed(seed ^ mixed) }
+            }
+            None => Self::from_env(),
+        }
+    }
+
     /// A generator with a fixed seed.
     pub fn with_seed(seed: u64) -> Self {
         IdGen { rng: fastrand::Rng::with_seed(seed) }

@@ -49,6 +49,14 @@ pub struct Committed<T> {
 }
 
 impl<'s> Txn<'s> {
+    /// A generator of IDs for this run of the operation (see
+    /// [`id::IdGen::from_env_salted`]; salted with the tip it writes on).
+    pub fn idgen(&self) -> id::IdGen {
+        id::IdGen::from_env_salted(
+            self.base.map(|t| t.commit).unwrap_or_else(|| ObjectId::null(self.store.repo().object_hash())).as_bytes(),
+        )
+    }
+
     fn new(store: &'s Store, ns: &Namespace, base: Option<Tip>, actor: &Actor, now: Timestamp) -> Self {
         Txn {
             store,
