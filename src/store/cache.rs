@@ -16,9 +16,10 @@
 //! `GIT_BEADS_NO_CACHE=1` bypasses it (the tests use that to check that both
 //! paths give the same answers).
 
+use super::bulk;
 use super::index::{Bytes, Index, IndexBuilder, InvalidEntry};
 use super::layered::TreeIndex;
-use super::tree::{self, IssueEntry};
+use super::tree::{self, IssueEntry, Objects};
 use super::{Error, Namespace, Result, Store, parse_blob};
 use crate::model::id;
 use gix::ObjectId;
@@ -41,6 +42,9 @@ pub enum Source {
 
 /// Smallest delta that is never compacted.
 const MIN_DELTA: usize = 1024;
+
+/// From how many blobs on a build reads through its own pack mappings.
+const BULK_READ: usize = 1024;
 
 /// The largest delta kept before compacting into a full index:
 /// `GIT_BEADS_CACHE_DELTA` when set (tests use 0 to compact every time),
@@ -226,18 +230,29 @@ fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Parses `entries` (in parallel where it pays) into index rows, one
 /// builder per thread. No parsed issue outlives its row, so memory follows
 /// the index size, not the issues'.
-fn parse_parts(store: &Store, ns: &Namespace, tree: ObjectId, entries: &[IssueEntry]) -> Result<Vec<IndexBuilder>> {
+fn parse_parts(
+    store: &Store,
+    ns: &Namespace,
+    tree: ObjectId,
+    entries: &[IssueEntry],
+    packs: Option<&bulk::Packs>,
+) -> Result<Vec<IndexBuilder>> {
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
     let spill = (!disabled()).then(|| dir(store)).filter(|d| fs::create_dir_all(d).is_ok());
     let spill = spill.as_deref();
-    let parse_chunk = |repo: &gix::Repository, chunk: &[IssueEntry]| -> Result<IndexBuilder> {
+    let parse_chunk = |mut repo: &gix::Repository, chunk: &[IssueEntry]| -> Result<IndexBuilder> {
         let mut part = match spill {
             Some(d) if chunk.len() >= 4096 => IndexBuilder::spilling(tree, chunk.len(), d),
             _ => IndexBuilder::new(tree, chunk.len()),
         };
         let mut buf = Vec::new();
+        let mut reader = packs.map(|p| p.reader(repo));
         for e in chunk {
-            let parsed = match tree::read_object(repo, &e.blob, gix::objs::Kind::Blob, &mut buf) {
+            let read = match reader.as_mut() {
+                Some(r) => r.read(&e.blob, gix::objs::Kind::Blob, &mut buf),
+                None => repo.read(&e.blob, gix::objs::Kind::Blob, &mut buf),
+            };
+            let parsed = match read {
                 Ok(data) => parse_blob(ns, &e.path, e.blob, data),
                 Err(Error::WrongObjectKind { .. }) => Err(Error::Invalid("not a blob".into())),
                 Err(other) => return Err(other),
@@ -279,8 +294,12 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
 
 /// The parts of the index of `tree`, from reading every issue blob.
 pub fn build_cold(store: &Store, ns: &Namespace, tree: ObjectId) -> Result<Vec<IndexBuilder>> {
-    let (entries, invalid) = tree::list_issues(store.repo(), ns.refname(), &tree)?;
-    let mut parts = parse_parts(store, ns, tree, &entries)?;
+    // Trees and blobs through mappings of the build's own, released when it
+    // is done (see `bulk`).
+    let packs = bulk::Packs::open(store.repo());
+    let (entries, invalid) = tree::list_issues_from(&mut packs.reader(store.repo()), store.repo(), ns.refname(), &tree)?;
+    let mut parts = parse_parts(store, ns, tree, &entries, Some(&packs))?;
+    drop(packs);
     let mut strays = IndexBuilder::new(tree, 0);
     for inv in invalid {
         strays.push_invalid(inv);
@@ -375,6 +394,7 @@ fn derive(store: &Store, ns: &Namespace, prev: &TreeIndex, tree: ObjectId) -> Re
         b.push_invalid(inv);
     }
     let mut parts = vec![b];
-    parts.extend(parse_parts(store, ns, tree, &added)?);
+    let packs = (added.len() >= BULK_READ).then(|| bulk::Packs::open(store.repo()));
+    parts.extend(parse_parts(store, ns, tree, &added, packs.as_ref())?);
     Ok(Some((parts, changes.len())))
 }

@@ -6,6 +6,7 @@
 //! fan-out (`issues/a/3/bd-a3f2.json`). Nothing here touches the working
 //! tree, the index or HEAD.
 
+pub mod bulk;
 pub mod cache;
 pub mod history;
 pub mod index;

@@ -32,6 +32,19 @@ pub struct Entry {
     pub is_tree: bool,
 }
 
+/// Where objects are read from: the repository's object database, or the
+/// build-owned pack mappings of [`super::bulk`].
+pub trait Objects {
+    /// Reads object `id` into `buf` and checks its kind.
+    fn read<'b>(&mut self, id: &gix::oid, kind: gix::objs::Kind, buf: &'b mut Vec<u8>) -> Result<&'b [u8], Error>;
+}
+
+impl Objects for &gix::Repository {
+    fn read<'b>(&mut self, id: &gix::oid, kind: gix::objs::Kind, buf: &'b mut Vec<u8>) -> Result<&'b [u8], Error> {
+        read_object(self, id, kind, buf)
+    }
+}
+
 /// Reads object `id` into `buf` and checks its kind.
 pub fn read_object<'b>(repo: &gix::Repository, id: &gix::oid, kind: gix::objs::Kind, buf: &'b mut Vec<u8>) -> Result<&'b [u8], Error> {
     if kind == gix::objs::Kind::Tree && id == ObjectId::empty_tree(id.kind()) {
@@ -50,8 +63,16 @@ pub fn read_object<'b>(repo: &gix::Repository, id: &gix::oid, kind: gix::objs::K
 }
 
 /// The entries of tree `id`, in git's order.
-pub fn entries(repo: &gix::Repository, id: &gix::oid, buf: &mut Vec<u8>) -> Result<Vec<Entry>, Error> {
-    let data = read_object(repo, id, gix::objs::Kind::Tree, buf)?;
+pub fn entries(mut repo: &gix::Repository, id: &gix::oid, buf: &mut Vec<u8>) -> Result<Vec<Entry>, Error> {
+    entries_from(&mut repo, id, buf)
+}
+
+/// [`entries`], reading from `objects`.
+pub fn entries_from(objects: &mut impl Objects, id: &gix::oid, buf: &mut Vec<u8>) -> Result<Vec<Entry>, Error> {
+    if id == ObjectId::empty_tree(id.kind()) {
+        return Ok(Vec::new());
+    }
+    let data = objects.read(id, gix::objs::Kind::Tree, buf)?;
     let mut out = Vec::new();
     for e in TreeRefIter::from_bytes(data, id.kind()) {
         let e = e.map_err(|e| Error::git(format!("could not decode tree {id}"), e))?;
@@ -96,25 +117,35 @@ pub fn list_issues(
     namespace: &str,
     root: &gix::oid,
 ) -> Result<(Vec<IssueEntry>, Vec<super::index::InvalidEntry>), Error> {
+    list_issues_from(&mut { repo }, repo, namespace, root)
+}
+
+/// [`list_issues`], reading the trees from `objects`.
+pub fn list_issues_from(
+    objects: &mut impl Objects,
+    repo: &gix::Repository,
+    namespace: &str,
+    root: &gix::oid,
+) -> Result<(Vec<IssueEntry>, Vec<super::index::InvalidEntry>), Error> {
     let mut buf = Vec::new();
-    let top = entries(repo, root, &mut buf)?;
+    let top = entries_from(objects, root, &mut buf)?;
     check_format(repo, namespace, &top)?;
     let mut issues = Vec::new();
     let mut invalid = Vec::new();
     let Some(dir) = top.iter().find(|e| e.name == ISSUES_DIR && e.is_tree) else {
         return Ok((issues, invalid));
     };
-    for a in entries(repo, &dir.oid, &mut buf)? {
+    for a in entries_from(objects, &dir.oid, &mut buf)? {
         if !a.is_tree {
             invalid.push(stray(format!("{ISSUES_DIR}/{}", a.name), &a));
             continue;
         }
-        for b in entries(repo, &a.oid, &mut buf)? {
+        for b in entries_from(objects, &a.oid, &mut buf)? {
             if !b.is_tree {
                 invalid.push(stray(format!("{ISSUES_DIR}/{}/{}", a.name, b.name), &b));
                 continue;
             }
-            for leaf in entries(repo, &b.oid, &mut buf)? {
+            for leaf in entries_from(objects, &b.oid, &mut buf)? {
                 let path = format!("{ISSUES_DIR}/{}/{}/{}", a.name, b.name, leaf.name);
                 match (leaf.is_tree, id::id_from_path(&path)) {
                     (false, Some(found)) if id::blob_path(found) == path => {
