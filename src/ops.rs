@@ -13,6 +13,26 @@ use crate::store::{Actor, Committed, Error, Namespace, Result, Store, TreeIndex,
 #[derive(Clone, Default)]
 pub struct Scope {
     pub others: Vec<TreeIndex>,
+    /// Trees of other namespaces in which a new ID must not exist either,
+    /// looked up by path (no index needed): what a plain `create` uses
+    /// instead of `others`.
+    pub trees: Vec<gix::ObjectId>,
+}
+
+impl Scope {
+    /// Whether another namespace of the scope has `id`.
+    fn has(&self, store: &Store, id: &str) -> Result<bool> {
+        if self.others.iter().any(|o| o.find(id).is_some()) {
+            return Ok(true);
+        }
+        let path = id::blob_path(id);
+        for t in &self.trees {
+            if crate::store::tree::lookup(store.repo(), t, &path)?.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
 }
 
 /// The graph over the transaction's namespace and the scope.
@@ -95,8 +115,8 @@ pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue, scop
                 let n = txn.approx_len()?;
                 let mut taken_err = None;
                 // Unique in this namespace and in the others the command sees.
-                let found = idgen.new_id(&prefix, n, |cand| match txn.exists(cand) {
-                    Ok(b) => b || scope.others.iter().any(|o| o.find(cand).is_some()),
+                let found = idgen.new_id(&prefix, n, |cand| match txn.exists(cand).and_then(|b| Ok(b || scope.has(store, cand)?)) {
+                    Ok(b) => b,
                     Err(e) => {
                         taken_err = Some(e);
                         true

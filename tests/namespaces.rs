@@ -474,3 +474,20 @@ fn use_case_several_contributors_on_one_project() {
     let alice_sees: Vec<String> = rows(&env.json(&alice, &["list"])).into_iter().map(|r| r.0).collect();
     assert_eq!(alice_sees.len(), 2);
 }
+
+#[test]
+fn new_ids_are_unique_across_the_namespaces_of_the_view() {
+    // With the seed pinned, a namespace's first ID is drawn from the same
+    // sequence as canonical's first one: the branch must skip it.
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let on_main = env.create(&dir, &["On main"]);
+    env.git(&dir, &["checkout", "-q", "-b", "feature"]);
+    let on_branch = env.create(&dir, &["On the branch"]);
+    assert_ne!(on_branch, on_main);
+    // Same through the path that opens the whole view (a dependency).
+    env.git(&dir, &["checkout", "-q", "-b", "other", "main"]);
+    let with_dep = env.create(&dir, &["Depends on main's", "--deps", &on_main]);
+    assert_ne!(with_dep, on_main);
+    assert_eq!(env.json(&dir, &["show", &on_main])[0]["namespace"], "heads/main");
+}

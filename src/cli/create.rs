@@ -113,6 +113,18 @@ fn place(
     parent: &Option<String>,
     deps: &mut [(DepType, String)],
 ) -> anyhow::Result<(git_beads::store::Namespace, Option<String>, ops::Scope)> {
+    // A plain create needs no index: the new ID is checked against the
+    // other namespaces of the view by tree lookups.
+    if parent.is_none() && deps.is_empty() {
+        let ns = ctx.write_namespace()?;
+        let mut trees = Vec::new();
+        for other in ctx.view_namespaces()?.into_iter().filter(|o| *o != ns) {
+            if let Some(tip) = ctx.store.tip(&other)? {
+                trees.push(tip.tree);
+            }
+        }
+        return Ok((ns, None, ops::Scope { others: Vec::new(), trees }));
+    }
     let mut inputs: Vec<&str> = deps.iter().map(|(_, t)| t.as_str()).filter(|t| !t.contains(':')).collect();
     if let Some(p) = parent {
         inputs.push(p);
@@ -145,7 +157,8 @@ fn place(
         (None, Some(o)) => o,
         (None, None) => write_ns,
     };
-    let scope = ops::Scope { others: view.snapshots.iter().filter(|s| s.namespace != ns).map(|s| s.index.clone()).collect() };
+    let scope =
+        ops::Scope { others: view.snapshots.iter().filter(|s| s.namespace != ns).map(|s| s.index.clone()).collect(), trees: Vec::new() };
     Ok((ns, parent, scope))
 }
 

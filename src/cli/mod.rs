@@ -166,7 +166,10 @@ pub struct Targets {
 impl Targets {
     /// The scope of a write to `ns`: every other namespace of the view.
     pub fn scope(&self, ns: &Namespace) -> ops::Scope {
-        ops::Scope { others: self.view.snapshots.iter().filter(|s| s.namespace != *ns).map(|s| s.index.clone()).collect() }
+        ops::Scope {
+            others: self.view.snapshots.iter().filter(|s| s.namespace != *ns).map(|s| s.index.clone()).collect(),
+            trees: Vec::new(),
+        }
     }
 }
 
