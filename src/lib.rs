@@ -7,6 +7,7 @@
 //! change issues with [`store::Store::mutate`], which retries its operation on a
 //! lost compare-and-swap.
 
+pub mod check;
 pub mod git;
 pub mod graph;
 pub mod model;

@@ -351,33 +351,9 @@ fn cycles_written_behind_the_tools_back_are_listed() {
         "  \"updated_at\": \"2026-01-02T03:04:05Z\"\n",
         &format!("  \"updated_at\": \"2026-01-02T03:04:05Z\",\n  \"dependencies\": [\n    {{\"id\":\"{b}\",\"type\":\"blocks\"}}\n  ]\n"),
     );
-    common_write_blob(&env, &dir, &format!("issues/x/f/{a}.json"), text.as_bytes());
+    env.write_blob(&dir, &format!("issues/x/f/{a}.json"), text.as_bytes());
     // Cycles start at their smallest ID.
     assert_eq!(env.json(&dir, &["dep", "cycles"]), json!({"cycles": [[b, a, b]], "count": 1}));
-}
-
-/// Replaces one path in the canonical namespace with `content` using plain git.
-fn common_write_blob(env: &Env, dir: &std::path::Path, path: &str, content: &[u8]) {
-    let blob = env.git_stdin(dir, &["hash-object", "-w", "--stdin"], content);
-    let idx = env.path("scratch-index");
-    let _ = std::fs::remove_file(&idx);
-    let idx_s = idx.display().to_string();
-    let with_index = |args: &[&str]| {
-        let mut c = std::process::Command::new("git");
-        c.env_clear();
-        for (k, v) in &env.vars {
-            c.env(k, v);
-        }
-        c.env("GIT_INDEX_FILE", &idx_s).current_dir(dir).args(args);
-        let out = c.output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    };
-    with_index(&["read-tree", "refs/beads/heads/main"]);
-    with_index(&["update-index", "--add", "--cacheinfo", &format!("100644,{blob},{path}")]);
-    let tree = with_index(&["write-tree"]);
-    let commit = env.git(dir, &["commit-tree", &tree, "-p", "refs/beads/heads/main", "-m", "hand edit"]).trim().to_string();
-    env.git(dir, &["update-ref", "refs/beads/heads/main", &commit]);
 }
 
 #[test]

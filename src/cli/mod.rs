@@ -2,6 +2,7 @@
 //! to messages and exit codes. This is the only place that prints.
 
 mod args;
+mod check;
 mod comments;
 mod create;
 mod dep;
@@ -145,6 +146,13 @@ pub enum Command {
     /// Namespaces: list them, prune those of deleted branches.
     #[command(subcommand)]
     Ns(propose::NsCommand),
+    /// Check a pull request: validate every namespace, and the issues its commits name.
+    ///
+    /// Exits 0 when the check passes, 1 when it found errors, 2 when it
+    /// could not check (a revision, history or the beads refs are missing).
+    Check(check::CheckArgs),
+    /// Close the issues that commits close (`Closes:`/`Fixes:` trailers), for after a merge.
+    CloseFromCommits(check::CloseFromCommitsArgs),
 }
 
 /// Everything a command needs.
@@ -184,7 +192,7 @@ impl Ctx {
         Ok(self.ns_flag.as_deref().map(Namespace::parse_user).transpose()?)
     }
 
-    fn require_init(&self) -> anyhow::Result<()> {
+    pub(crate) fn require_init(&self) -> anyhow::Result<()> {
         if !self.store.is_initialized() {
             return Err(store::Error::NotInitialized.into());
         }
@@ -350,6 +358,8 @@ fn dispatch(ctx: &mut Ctx, command: Option<Command>) -> anyhow::Result<u8> {
         Command::Reject(a) => propose::reject(ctx, a),
         Command::Promote(a) => propose::promote(ctx, a),
         Command::Ns(c) => propose::ns(ctx, c),
+        Command::Check(a) => check::run(ctx, a),
+        Command::CloseFromCommits(a) => check::close_from_commits(ctx, a),
     }
 }
 
@@ -379,6 +389,8 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
         return exit::USAGE;
     }
     match store_error(e) {
+        // `check`'s "could not check" (docs/ci.md).
+        Some(E::CannotCheck { .. }) => exit::USAGE,
         Some(E::NotFound { .. } | E::Ambiguous { .. } | E::InSeveralNamespaces { .. }) => exit::NOT_FOUND,
         Some(E::Field(_) | E::Id(_) | E::Time(_) | E::Invalid(_) | E::BadNamespace(_) | E::Exists { .. }) => exit::INVALID,
         Some(E::Cycle { .. } | E::SelfDependency(_)) => exit::DEPENDENCY,
@@ -399,6 +411,7 @@ fn code_name(e: &anyhow::Error) -> &'static str {
     match store_error(e) {
         Some(E::NotARepository { .. }) => "NOT_A_REPOSITORY",
         Some(E::NotInitialized) => "NOT_INITIALIZED",
+        Some(E::CannotCheck { .. }) => "CANNOT_CHECK",
         Some(E::NotFound { .. }) => "ISSUE_NOT_FOUND",
         Some(E::Ambiguous { .. }) => "AMBIGUOUS_ID",
         Some(E::InSeveralNamespaces { .. }) => "AMBIGUOUS_NAMESPACE",
@@ -421,11 +434,12 @@ fn code_name(e: &anyhow::Error) -> &'static str {
     }
 }
 
-fn hint(e: &anyhow::Error) -> Option<String> {
+pub(crate) fn hint(e: &anyhow::Error) -> Option<String> {
     use store::Error as E;
     Some(match store_error(e)? {
         E::NotARepository { .. } => "run git-beads inside a git repository, or point at one with -C <dir>".into(),
         E::NotInitialized => "run `git beads init` first".into(),
+        E::CannotCheck { hint, .. } => hint.clone(),
         E::NotFound { .. } => "`git beads list --all` shows every ID".into(),
         E::Ambiguous { .. } => "type more characters of the ID".into(),
         E::InSeveralNamespaces { forms, .. } => format!("type one of {}, or pass --ns", forms.join(", ")),

@@ -36,6 +36,9 @@ pub enum Error {
     },
     #[error("git-beads is not initialized in this repository")]
     NotInitialized,
+    /// `check` could not be made (a revision, history or refs are missing).
+    #[error("{message}")]
+    CannotCheck { message: String, hint: String },
     #[error("issue {id} not found in {namespace}")]
     NotFound { id: String, namespace: String },
     #[error("issue ID {input:?} is ambiguous: it matches {}", candidates.join(", "))]

@@ -230,4 +230,25 @@ impl Env {
         let out = self.git_output(dir, &["rev-parse", "--verify", "-q", refname]);
         out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
     }
+
+    /// Replaces (or adds) one path in the canonical namespace with
+    /// `content`, with plain git: what a hand edit or another tool would do.
+    pub fn write_blob(&self, dir: &Path, path: &str, content: &[u8]) {
+        let blob = self.git_stdin(dir, &["hash-object", "-w", "--stdin"], content);
+        let idx = self.path("scratch-index");
+        let _ = std::fs::remove_file(&idx);
+        let with_index = |args: &[&str]| {
+            let mut c = Command::new("git");
+            self.apply(&mut c);
+            c.env("GIT_INDEX_FILE", &idx).current_dir(dir).args(args);
+            let out = c.output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).trim().to_string()
+        };
+        with_index(&["read-tree", "refs/beads/heads/main"]);
+        with_index(&["update-index", "--add", "--cacheinfo", &format!("100644,{blob},{path}")]);
+        let tree = with_index(&["write-tree"]);
+        let commit = self.git(dir, &["commit-tree", &tree, "-p", "refs/beads/heads/main", "-m", "hand edit"]).trim().to_string();
+        self.git(dir, &["update-ref", "refs/beads/heads/main", &commit]);
+    }
 }
