@@ -170,6 +170,13 @@ pub fn default_name(actor: &Actor, first_id: &str) -> String {
 /// as proposal `name`. Nothing but the proposal ref is pushed.
 pub fn propose(store: &Store, actor: &Actor, items: &[(Namespace, String)], remote: &str, name: &str) -> Result<Proposal> {
     sync::check_remote(store, remote)?;
+    if let Some(planning) = store.planning_namespace()
+        && sync::remote_for(store, &planning).as_deref() == Some(remote)
+    {
+        return Err(Error::Invalid(format!(
+            "{remote} is your planning remote: propose to the project's remote (upstream or origin) instead"
+        )));
+    }
     let ns = Namespace::proposal(name).map_err(|_| Error::BadNamespace(format!("proposals/{name}")))?;
     let repo = store.repo();
     let empty = ObjectId::empty_tree(repo.object_hash());
@@ -261,8 +268,10 @@ fn find(store: &Store, which: &str) -> Result<Vec<Proposal>> {
 
 /// Takes back proposals of ours (by name or by an issue they hold): deletes
 /// them on the remote and here.
-pub fn withdraw(store: &Store, which: &str) -> Result<Vec<Proposal>> {
-    let found: Vec<Proposal> = find(store, which)?.into_iter().filter(|p| p.ours || p.refname.contains("/rejected/")).collect();
+pub fn withdraw(store: &Store, actor: &Actor, which: &str) -> Result<Vec<Proposal>> {
+    // Ours: made here, or an answer to a proposal this actor made.
+    let found: Vec<Proposal> =
+        find(store, which)?.into_iter().filter(|p| p.ours || (p.refname.contains("/rejected/") && p.proposer == actor.name)).collect();
     if found.is_empty() {
         return Err(Error::Invalid(format!("{which:?} is not a proposal of this clone")));
     }
@@ -353,7 +362,12 @@ pub fn accept(store: &Store, actor: &Actor, which: &[String], canonical: &Namesp
         if let Some(remote) = &p.remote
             && !p.ours
         {
-            let report = sync::sync(store, actor, remote, sync::Options { push: true })?;
+            let report = sync::sync(store, actor, remote, sync::Options { push: true }).map_err(|e| Error::NotPushable {
+                namespace: canonical.to_string(),
+                message: format!(
+                    "accepted into {canonical} here, but publishing it to {remote} failed ({e}); the proposal stays until `git beads sync {remote}` succeeds"
+                ),
+            })?;
             if !report.complete() {
                 return Err(Error::NotPushable {
                     namespace: canonical.to_string(),
@@ -407,10 +421,11 @@ pub fn reject(store: &Store, actor: &Actor, which: &str, reason: &str) -> Result
     let ns = Namespace::from_ref(&p.refname)?;
     let tip = store.tip(&ns)?.ok_or_else(|| Error::Invalid(format!("proposal {} vanished", p.name)))?;
     let message = format!(
-        "reject {}: {}\n\nBeads-Op: reject\nBeads-Proposal: {}\nBeads-Reason: {}\n",
+        "reject {}: {}\n\nBeads-Op: reject\nBeads-Proposal: {}\nBeads-Proposer: {}\nBeads-Reason: {}\n",
         p.name,
         crate::store::txn::one_line(reason, 80),
         p.name,
+        crate::store::txn::one_line(&p.proposer, 200),
         crate::store::txn::one_line(reason, 500)
     );
     let commit = write_commit(store, actor, tip.tree, vec![tip.commit], &message)?;

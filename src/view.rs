@@ -11,7 +11,7 @@
 //! | `proj:fix-auth-a3f2` | hash `a3f2` in branch `fix-auth` of project `proj` |
 //!
 //! When one ID names copies of the same issue in several namespaces (the
-//! same blob, or a planning copy that upstream accepted), the view shows
+//! same blob, or a planning or branch copy that upstream accepted), the view shows
 //! the most authoritative copy only. Different issues under one ID in
 //! several namespaces are all shown, and typing that ID is an error that
 //! names them and asks for the qualified form (unless the current branch's
@@ -116,7 +116,7 @@ impl View {
     }
 
     /// Hides, per ID, every copy but the most authoritative one when the
-    /// copies are the same issue (same blob, or an accepted planning copy).
+    /// copies are the same issue (same blob, or an accepted planning or branch copy).
     fn dedupe(&mut self) {
         self.hidden = self
             .snapshots
@@ -147,7 +147,7 @@ impl View {
                     let Some(other) = large.index.find(id) else { continue };
                     let same_blob = row.index.blob(row.row) == other.index.blob(other.row);
                     let accepted_copy = |s: &Snapshot, r: crate::store::layered::Row<'_>| {
-                        matches!(s.namespace.kind(), Kind::Planning(_)) && r.index.is_accepted_copy(r.row)
+                        matches!(s.namespace.kind(), Kind::Planning(_) | Kind::Branch(_)) && r.index.is_accepted_copy(r.row)
                     };
                     let (sa, la) = (authority(&small.namespace, &self.canonical), authority(&large.namespace, &self.canonical));
                     let (loser, lrow) = if same_blob || (accepted_copy(small, row) && la == 0) || (accepted_copy(large, other) && sa == 0) {
@@ -227,7 +227,7 @@ impl View {
     /// branch namespace, the plain ID for the canonical one.
     pub fn qualified(&self, ns: &Namespace, id: &str) -> String {
         match ns.kind() {
-            _ if *ns == self.canonical => id.to_string(),
+            // Canonical too: the plain ID is what was ambiguous.
             Kind::Branch(b) => format!("{b}-{}", id::hash_part(id)),
             _ => format!("{id} (--ns {})", ns.short()),
         }
@@ -292,6 +292,33 @@ impl View {
         }
         Ok(split_branch(input, |b| Namespace::branch(b).ok().is_some_and(|ns| store.tip(&ns).ok().flatten().is_some()))
             .map(|(b, h)| (Namespace::branch(&b).expect("checked by split_branch"), h)))
+    }
+
+    /// Whether `input` is a qualified reference into another project
+    /// (`other:f6g7`, where `other` is neither this project's name nor its
+    /// prefix). A dependency on one is kept as written when the other
+    /// project is not fetched here.
+    pub fn is_foreign(&self, input: &str) -> bool {
+        input.trim().split_once(':').is_some_and(|(p, _)| !p.eq_ignore_ascii_case(&self.project) && !p.eq_ignore_ascii_case(&self.prefix))
+    }
+
+    /// What a dependency on `input` is stored as: the ID it resolves to; or
+    /// for a reference into another project that cannot be resolved here,
+    /// the reference as written. Widens the view as needed.
+    pub fn dependency_target(&mut self, store: &Store, input: &str) -> Result<String> {
+        let input = input.trim();
+        let foreign = self.is_foreign(input);
+        match self.widen_for(store, &[input]) {
+            Err(_) if foreign => return Ok(input.to_string()),
+            Err(e) => return Err(e),
+            Ok(()) => {}
+        }
+        let u = self.universe();
+        match self.resolve(store, &u, input) {
+            Ok(n) => Ok(u.id(n).to_string()),
+            Err(Error::NotFound { .. }) if foreign => Ok(input.to_string()),
+            Err(e) => Err(e),
+        }
     }
 
     /// Whether plain `input` matches an ID of the view (exactly, by hash or

@@ -321,7 +321,7 @@ fn use_case_oss_contributor_plans_privately_proposes_and_is_accepted() {
 
     // The contributor's next sync sees the acceptance and marks the planning copy.
     let out = env.ok(&c, &["sync"]);
-    assert!(out.contains(&format!("proposal {name} was accepted ({idea}); planning copies marked: {idea}")), "{out}");
+    assert!(out.contains(&format!("proposal {name} was accepted ({idea}); copies here marked accepted: {idea}")), "{out}");
     let shown = &env.json(&c, &["show", &idea])[0];
     assert_eq!((shown["namespace"].clone(), shown["visibility"].clone()), (json!("heads/main"), json!("canonical")));
     let planning_copy =
@@ -380,12 +380,7 @@ fn proposing_to_a_missing_or_refusing_remote_leaves_nothing_behind() {
     let a = env.create(&c, &["An idea"]);
     let r = env.fails(&c, &["propose", &a, "--to", "nowhere"], 6);
     assert!(r.stderr.contains("no remote named \"nowhere\""), "{}", r.stderr);
-    let hook = o.upstream.join("hooks/pre-receive");
-    std::fs::write(&hook, "#!/bin/sh\necho 'proposals are closed' >&2\nexit 1\n").unwrap();
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    let hook = refuse_pushes(&o.upstream, "proposals are closed");
     let r = env.fails(&c, &["propose", &a], 6);
     assert!(r.stderr.contains("refused the push") && r.stderr.contains("proposals are closed"), "{}", r.stderr);
     assert!(!beads_refs(env, &c).iter().any(|r| r.contains("proposals")), "no local proposal for a refused push");
@@ -419,9 +414,13 @@ fn use_case_multi_phase_planning() {
     let env = &o.env;
     env.create(&o.maintainer, &["Seed"]);
     env.ok(&o.maintainer, &["sync"]);
+    let upstream_only_canonical = || assert_eq!(beads_refs(env, &o.upstream), ["refs/beads/heads/main"]);
+    upstream_only_canonical();
     let c = o.contributor("contributor");
+    upstream_only_canonical();
     let arch = env.create(&c, &["Design the auth system", "--ns", "planning/project-architecture"]);
     let imp = env.create(&c, &["Implement JWT validation", "--ns", "planning/project-implementation", "--deps", &arch]);
+    upstream_only_canonical();
     env.ok(&c, &["sync"]);
     let mut planning_refs = beads_refs(env, &o.planning);
     planning_refs.sort();
@@ -437,6 +436,7 @@ fn use_case_multi_phase_planning() {
     let c2 = o.contributor("contributor-2");
     env.ok(&c2, &["sync"]);
     assert_eq!(env.json(&c2, &["show", &imp, "--all-ns"])[0]["namespace"], "planning/project-implementation");
+    upstream_only_canonical();
 }
 
 #[test]
@@ -451,16 +451,27 @@ fn use_case_several_contributors_on_one_project() {
         env.git(&env.path(""), &["clone", "-q", project.to_str().unwrap(), name]);
         env.path(name)
     };
+    let project_refs = || beads_refs(&env, &project);
     let alice = clone("alice");
     env.ok(&alice, &["init", "--prefix", "bd"]);
     let parser = env.create(&alice, &["Fix bug in parser"]);
+    assert!(project_refs().is_empty());
     env.ok(&alice, &["sync"]);
+    assert_eq!(project_refs(), ["refs/beads/heads/main"]);
     let bob = clone("bob");
     env.ok(&bob, &["init", "--contributor", "--planning", env.path("bob-planning.git").to_str().unwrap()]);
     env.ok(&bob, &["sync"]);
+    assert_eq!(project_refs(), ["refs/beads/heads/main"]);
     let perf = env.create(&bob, &["Explore performance optimization"]);
     env.ok(&bob, &["sync"]);
-    assert_eq!(beads_refs(&env, &project), ["refs/beads/heads/main"], "bob's planning stays out of the project");
+    assert_eq!(project_refs(), ["refs/beads/heads/main"], "bob's planning stays out of the project");
+    // Carol, a second contributor with her own planning repository.
+    let carol = clone("carol");
+    env.ok(&carol, &["init", "--contributor", "--planning", env.path("carol-planning.git").to_str().unwrap()]);
+    let musing = env.create(&carol, &["Carol's musing"]);
+    env.ok(&carol, &["sync"]);
+    assert_eq!(project_refs(), ["refs/beads/heads/main"]);
+    assert!(!rows(&env.json(&bob, &["list"])).iter().any(|r| r.0 == musing), "bob never sees carol's planning");
     let seen: Vec<String> = rows(&env.json(&bob, &["list"])).into_iter().map(|r| r.0).collect();
     assert!(seen.contains(&parser) && seen.contains(&perf), "bob sees alice's canonical issue and his own planning");
     let name = env.json(&bob, &["propose", &perf])["name"].as_str().unwrap().to_string();
@@ -470,9 +481,12 @@ fn use_case_several_contributors_on_one_project() {
     assert_eq!(beads_refs(&env, &project), ["refs/beads/heads/main"]);
     env.ok(&bob, &["sync"]);
     assert_eq!(env.json(&bob, &["show", &perf])[0]["visibility"], "canonical");
+    assert_eq!(project_refs(), ["refs/beads/heads/main"]);
     env.ok(&alice, &["sync"]);
     let alice_sees: Vec<String> = rows(&env.json(&alice, &["list"])).into_iter().map(|r| r.0).collect();
     assert_eq!(alice_sees.len(), 2);
+    env.ok(&carol, &["sync"]);
+    assert!(rows(&env.json(&carol, &["list"])).iter().any(|r| r.0 == perf), "carol sees the accepted issue");
 }
 
 #[test]
@@ -490,4 +504,201 @@ fn new_ids_are_unique_across_the_namespaces_of_the_view() {
     let with_dep = env.create(&dir, &["Depends on main's", "--deps", &on_main]);
     assert_ne!(with_dep, on_main);
     assert_eq!(env.json(&dir, &["show", &on_main])[0]["namespace"], "heads/main");
+}
+
+fn refuse_pushes(repo: &Path, why: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let hook = repo.join("hooks/pre-receive");
+    std::fs::write(&hook, format!("#!/bin/sh\necho '{why}' >&2\nexit 1\n")).unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    hook
+}
+
+#[test]
+fn a_contributor_never_writes_canonical_and_an_unreachable_upstream_does_not_stop_planning() {
+    let o = oss();
+    let env = &o.env;
+    let canon = env.create(&o.maintainer, &["Maintainer's issue"]);
+    env.ok(&o.maintainer, &["sync"]);
+    let c = o.contributor("contributor");
+    let upstream_main = || env.git(&o.upstream, &["rev-parse", "refs/beads/heads/main"]);
+    let before = upstream_main();
+    // Writes to canonical are refused with what to do instead.
+    let r = env.fails(&c, &["comments", "add", &canon, "a musing"], 4);
+    assert!(r.stderr.contains("refs/beads/heads/main is read-only in this clone") && r.stderr.contains("propose"), "{}", r.stderr);
+    env.fails(&c, &["update", &canon, "--status", "in_progress"], 4);
+    let r = env.run(&c, &["close", &canon, "--json"]);
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("\"code\":\"READ_ONLY\""), "{}", r.stderr);
+    // Discovered work lands in planning, not in the read-only origin's namespace.
+    let found = env.create(&c, &["Found while reading", "--deps", &format!("discovered-from:{canon}")]);
+    assert_eq!(env.json(&c, &["show", &found])[0]["namespace"], "planning/project");
+    env.ok(&c, &["sync"]);
+    assert_eq!(upstream_main(), before, "upstream's canonical is untouched");
+    assert!(!env.git(&o.upstream, &["ls-tree", "-r", "--name-only", "refs/beads/heads/main"]).contains(&found));
+
+    // Upstream unreachable: sync fails for it, and planning still syncs.
+    let away = env.path("project.git.away");
+    std::fs::rename(&o.upstream, &away).unwrap();
+    let idea = env.create(&c, &["Planned while upstream is down"]);
+    let r = env.fails(&c, &["sync"], 6);
+    assert!(r.stderr.contains("sync with upstream failed (beads-planning synced)"), "{}", r.stderr);
+    assert!(env.git(&o.planning, &["ls-tree", "-r", "--name-only", "refs/beads/planning/project"]).contains(&idea));
+    std::fs::rename(&away, &o.upstream).unwrap();
+    env.ok(&c, &["sync"]);
+}
+
+#[test]
+fn namespaces_of_branches_still_on_the_remote_are_not_pruned_and_deletions_reach_other_clones() {
+    let env = Env::unseeded();
+    let remote = env.path("remote.git");
+    env.git(&env.path(""), &["init", "-q", "--bare", remote.to_str().unwrap()]);
+    let a = env.repo("a");
+    env.git(&a, &["remote", "add", "origin", remote.to_str().unwrap()]);
+    env.ok(&a, &["init", "--prefix", "bd"]);
+    env.create(&a, &["Canonical"]);
+    env.git(&a, &["push", "-q", "origin", "main"]);
+    env.git(&a, &["checkout", "-q", "-b", "feature"]);
+    env.create(&a, &["Feature work"]);
+    env.create(&a, &["Other branch work", "--ns", "spike"]);
+    env.git(&a, &["push", "-q", "origin", "feature"]);
+    env.ok(&a, &["sync"]);
+    let b = env.path("b");
+    env.git(&env.path(""), &["clone", "-q", remote.to_str().unwrap(), b.to_str().unwrap()]);
+    env.ok(&b, &["init"]);
+    env.ok(&b, &["sync"]);
+    // In b, `feature` exists only as origin/feature: still a live branch.
+    let list = env.json(&b, &["ns", "list"]);
+    let gone: Vec<&str> =
+        list.as_array().unwrap().iter().filter(|r| r["branch_exists"] == json!(false)).map(|r| r["namespace"].as_str().unwrap()).collect();
+    assert_eq!(gone, ["refs/beads/heads/spike"]);
+    let pruned = env.json(&b, &["ns", "prune", "--apply", "--force"]);
+    assert_eq!(pruned.as_array().unwrap().len(), 1);
+    assert!(!beads_refs(&env, &remote).contains(&"refs/beads/heads/spike".to_string()));
+    assert!(beads_refs(&env, &remote).contains(&"refs/beads/heads/feature".to_string()));
+    // a had not changed spike since: its next sync deletes it too.
+    let out = env.ok(&a, &["sync"]);
+    assert!(out.contains("heads/spike deleted: the remote removed it and it had not changed here"), "{out}");
+    assert!(!beads_refs(&env, &a).iter().any(|r| r.contains("spike")));
+    assert!(!beads_refs(&env, &remote).iter().any(|r| r.contains("spike")), "and does not push it back");
+}
+
+#[test]
+fn an_accepted_proposal_from_a_branch_shows_once_and_resolves_to_canonical() {
+    let o = oss();
+    let env = &o.env;
+    env.create(&o.maintainer, &["Seed"]);
+    env.ok(&o.maintainer, &["sync"]);
+    let c = o.contributor("contributor");
+    env.git(&c, &["checkout", "-q", "-b", "dark"]);
+    let idea = env.create(&c, &["Dark mode", "--ns", "dark"]);
+    let name = env.json(&c, &["propose", &idea])["name"].as_str().unwrap().to_string();
+    let listed = env.ok(&c, &["list"]);
+    assert!(listed.contains("Dark mode  (proposed)"), "text views mark proposed issues: {listed}");
+    env.ok(&o.maintainer, &["fetch"]);
+    env.ok(&o.maintainer, &["accept", &name]);
+    env.ok(&c, &["sync"]);
+    let ids: Vec<String> = rows(&env.json(&c, &["list"])).into_iter().map(|r| r.0).collect();
+    assert_eq!(ids.iter().filter(|i| **i == idea).count(), 1, "{ids:?}");
+    assert_eq!(env.json(&c, &["show", &idea])[0]["namespace"], "heads/main");
+}
+
+#[test]
+fn ambiguous_ids_suggest_forms_that_resolve_and_clashing_names_fail_fast() {
+    let env = Env::unseeded();
+    let dir = env.beads_repo("r");
+    env.ok(&dir, &["create", "On main", "--id", "bd-dupz"]);
+    env.ok(&dir, &["create", "On a branch", "--id", "bd-dupz", "--ns", "br1"]);
+    let r = env.fails(&dir, &["show", "bd-dupz", "--all-ns"], 3);
+    assert!(r.stderr.contains("say which: main-dupz or br1-dupz"), "{}", r.stderr);
+    assert_eq!(env.json(&dir, &["show", "main-dupz", "--all-ns"])[0]["title"], "On main");
+    // heads/br1 exists: heads/br1/x cannot (git refs are files or folders).
+    let r = env.fails(&dir, &["create", "x", "--ns", "br1/x"], 4);
+    assert!(r.stderr.contains("refs/beads/heads/br1 exists"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("NAMESPACE_CLASH")
+            || env.run(&dir, &["create", "x", "--ns", "br1/x", "--json"]).stderr.contains("NAMESPACE_CLASH")
+    );
+}
+
+#[test]
+fn qualified_dependencies_resolve_here_and_stay_as_written_for_unfetched_projects() {
+    let env = Env::unseeded();
+    let dir = env.beads_repo("r");
+    env.git(&dir, &["config", "beads.project", "beads"]);
+    env.ok(&dir, &["create", "Core", "--id", "bd-e079"]);
+    let a = env.create(&dir, &["Uses core", "--deps", "beads:e079"]);
+    assert_eq!(env.json(&dir, &["show", &a])[0]["dependencies"][0]["depends_on_id"], "bd-e079");
+    let b = env.create(&dir, &["Waits for another project", "--deps", "other:f6g7"]);
+    assert_eq!(env.json(&dir, &["show", &b])[0]["dependencies"][0]["depends_on_id"], "other:f6g7");
+    env.fails(&dir, &["create", "Typo", "--deps", "beads:zzzz"], 3);
+    env.fails(&dir, &["dep", "add", &a, "bd:zzzz"], 3);
+}
+
+#[test]
+fn proposals_go_upstream_only_and_withdraw_touches_only_ours() {
+    let o = oss();
+    let env = &o.env;
+    env.create(&o.maintainer, &["Seed"]);
+    env.ok(&o.maintainer, &["sync"]);
+    let c = o.contributor("contributor");
+    let idea = env.create(&c, &["An idea"]);
+    let r = env.fails(&c, &["propose", &idea, "--to", "beads-planning"], 4);
+    assert!(r.stderr.contains("beads-planning is your planning remote"), "{}", r.stderr);
+    // Someone else's rejected proposal, fetched: not ours to delete.
+    let other = o.contributor("other");
+    let theirs = env.create(&other, &["Their idea"]);
+    env.json(&other, &["--actor", "someone-else", "propose", &theirs, "--name", "theirs"]);
+    env.ok(&o.maintainer, &["fetch"]);
+    env.ok(&o.maintainer, &["reject", "theirs", "-r", "no"]);
+    env.ok(&c, &["fetch", "upstream"]);
+    let r = env.fails(&c, &["withdraw", "theirs"], 4);
+    assert!(r.stderr.contains("is not a proposal of this clone"), "{}", r.stderr);
+    assert!(beads_refs(env, &o.upstream).contains(&"refs/beads/rejected/theirs".to_string()));
+}
+
+#[test]
+fn a_shared_planning_repository_keeps_projects_with_dashed_names_apart() {
+    let o = oss();
+    let env = &o.env;
+    env.create(&o.maintainer, &["Seed"]);
+    env.ok(&o.maintainer, &["sync"]);
+    // Project "project-tools" plans in the same planning repository.
+    let tools = env.repo("tools");
+    env.ok(&tools, &["init", "--prefix", "pt", "--contributor", "--project", "project-tools", "--planning", o.planning.to_str().unwrap()]);
+    let theirs = env.create(&tools, &["Tools planning"]);
+    env.ok(&tools, &["sync", "beads-planning"]);
+    assert!(beads_refs(env, &o.planning).contains(&"refs/beads/planning/project-tools".to_string()));
+    // Project "project": its phases sync, project-tools' planning does not.
+    let c = o.contributor("contributor");
+    env.create(&c, &["A phase", "--ns", "planning/project-arch"]);
+    env.ok(&c, &["sync"]);
+    let refs = beads_refs(env, &c);
+    assert!(refs.contains(&"refs/beads/planning/project-arch".to_string()), "{refs:?}");
+    assert!(!refs.contains(&"refs/beads/planning/project-tools".to_string()), "{refs:?}");
+    env.fails(&c, &["show", &theirs, "--all-ns"], 3);
+    let c2 = o.contributor("contributor-2");
+    assert!(beads_refs(env, &c2).contains(&"refs/beads/planning/project-arch".to_string()), "a second clone gets the phase");
+    assert!(!beads_refs(env, &c2).contains(&"refs/beads/planning/project-tools".to_string()));
+}
+
+#[test]
+fn an_accept_that_cannot_be_published_says_what_happened() {
+    let o = oss();
+    let env = &o.env;
+    env.create(&o.maintainer, &["Seed"]);
+    env.ok(&o.maintainer, &["sync"]);
+    let c = o.contributor("contributor");
+    let idea = env.create(&c, &["An idea"]);
+    let name = env.json(&c, &["propose", &idea])["name"].as_str().unwrap().to_string();
+    env.ok(&o.maintainer, &["fetch"]);
+    let hook = refuse_pushes(&o.upstream, "read-only for maintenance");
+    let r = env.fails(&o.maintainer, &["accept", &name], 6);
+    assert!(r.stderr.contains("accepted into refs/beads/heads/main here, but publishing it to origin failed"), "{}", r.stderr);
+    assert!(!r.stderr.contains("unchanged"), "{}", r.stderr);
+    assert_eq!(env.json(&o.maintainer, &["show", &idea])[0]["namespace"], "heads/main");
+    std::fs::remove_file(&hook).unwrap();
+    // Once the remote takes pushes again, accepting again finishes the job.
+    env.ok(&o.maintainer, &["accept", &name]);
+    assert_eq!(beads_refs(env, &o.upstream), ["refs/beads/heads/main"]);
 }

@@ -125,22 +125,25 @@ fn place(
         }
         return Ok((ns, None, ops::Scope { others: Vec::new(), trees }));
     }
-    let mut inputs: Vec<&str> = deps.iter().map(|(_, t)| t.as_str()).filter(|t| !t.contains(':')).collect();
-    if let Some(p) = parent {
-        inputs.push(p);
-    }
     let write_ns = ctx.write_namespace()?;
     // Parent and dependencies are found wherever they live, even with `--ns`
-    // (which only says where the new issue goes).
+    // (which only says where the new issue goes); a reference into another
+    // project not fetched here is kept as written.
     let mut view = ctx.view()?;
-    view.widen_for(&ctx.store, &inputs)?;
+    for (_, target) in deps.iter_mut() {
+        *target = view.dependency_target(&ctx.store, target)?;
+    }
+    if let Some(p) = parent {
+        view.widen_for(&ctx.store, &[p.as_str()])?;
+    }
     view.add(&ctx.store, &write_ns)?;
     let u = view.universe();
     let mut origin = None;
-    for (ty, target) in deps.iter_mut().filter(|(_, t)| !t.contains(':')) {
-        let n = view.resolve(&ctx.store, &u, target)?;
-        *target = u.id(n).to_string();
-        if *ty == DepType::DiscoveredFrom && origin.is_none() {
+    for (ty, target) in deps.iter() {
+        if *ty == DepType::DiscoveredFrom
+            && origin.is_none()
+            && let Some(n) = u.find(target)
+        {
             origin = Some(view.namespace_of(&u, n).clone());
         }
     }
@@ -154,8 +157,10 @@ fn place(
     };
     let ns = match (ctx.explicit_ns()?, origin) {
         (Some(ns), _) => ns,
-        (None, Some(o)) => o,
-        (None, None) => write_ns,
+        // Not into a namespace this clone does not write (a contributor's
+        // canonical): there, routing decides.
+        (None, Some(o)) if !ctx.store.is_readonly(&o) => o,
+        (None, _) => write_ns,
     };
     let scope =
         ops::Scope { others: view.snapshots.iter().filter(|s| s.namespace != ns).map(|s| s.index.clone()).collect(), trees: Vec::new() };

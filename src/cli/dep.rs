@@ -52,20 +52,8 @@ pub fn run(ctx: &mut Ctx, c: DepCommand) -> anyhow::Result<u8> {
             }
             let mut t = ctx.targets(&[issue])?;
             let (ns, ids) = t.groups.remove(0);
-            // A qualified reference to something not fetched yet is kept as written.
-            let qualified = depends_on.contains(':');
-            let target = match t.view.widen_for(&ctx.store, &[&depends_on]) {
-                Err(_) if qualified => depends_on.clone(),
-                Err(e) => return Err(e.into()),
-                Ok(()) => {
-                    let u = t.view.universe();
-                    match t.view.resolve(&ctx.store, &u, &depends_on) {
-                        Ok(n) => u.id(n).to_string(),
-                        Err(_) if qualified => depends_on.clone(),
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-            };
+            // A reference into another project not fetched here is kept as written.
+            let target = t.view.dependency_target(&ctx.store, &depends_on)?;
             let actor = ctx.actor();
             let done = ops::dep_add(&ctx.store, &ns, &actor, &ids[0], &target, ty, &t.scope(&ns))?;
             let o = &done.value;

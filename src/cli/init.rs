@@ -84,15 +84,23 @@ fn contributor(ctx: &mut Ctx, gitrun: &Git, planning: Option<&str>, actions: &mu
             actions.push(format!("set {key} = {value}"));
         }
     }
-    // In a fork, the canonical issues come from upstream, not from the
-    // fork; branch namespaces stay with the fork (origin).
-    if let Some(canonical) = &ctx.store.settings().canonical
-        && gitrun.remotes()?.iter().any(|r| r == "upstream")
-    {
-        let key = format!("beads.{}.remote", Namespace::branch(canonical)?.short());
+    if let Some(canonical) = &ctx.store.settings().canonical {
+        let short = Namespace::branch(canonical)?.short().to_string();
+        // A contributor follows the canonical namespace and never writes it:
+        // work reaches it by `propose`.
+        let key = format!("beads.{short}.readonly");
         if gitrun.config_all(&key)?.is_empty() {
-            gitrun.config_set(&key, "upstream")?;
-            actions.push(format!("set {key} = upstream (the canonical namespace follows upstream)"));
+            gitrun.config_set(&key, "true")?;
+            actions.push(format!("set {key} = true (canonical issues arrive by sync and leave by propose)"));
+        }
+        // In a fork, the canonical issues come from upstream, not from the
+        // fork; branch namespaces stay with the fork (origin).
+        if gitrun.remotes()?.iter().any(|r| r == "upstream") {
+            let key = format!("beads.{short}.remote");
+            if gitrun.config_all(&key)?.is_empty() {
+                gitrun.config_set(&key, "upstream")?;
+                actions.push(format!("set {key} = upstream (the canonical namespace follows upstream)"));
+            }
         }
     }
     Ok(())

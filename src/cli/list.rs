@@ -134,7 +134,9 @@ fn print_rows(ctx: &mut Ctx, view: &View, u: &Universe<'_>, rows: &[(Node, Strin
         let prio = format!("P{}", idx.priority(r));
         let assignee = idx.assignee(r).map(|a| format!("  @{}", clean(a, true))).unwrap_or_default();
         let head_len = ns_w + id_w + 2 + 2 + 2 + 11 + 1 + 8 + 1;
-        let tail = format!("{assignee}{suffix}");
+        // Where it has travelled, when that is not plain from the namespace.
+        let proposed = if view.visibility(u, *n) == git_beads::view::Visibility::Proposed { "  (proposed)" } else { "" };
+        let tail = format!("{assignee}{proposed}{suffix}");
         let title = clean(idx.title(r), true);
         let title = match width {
             Some(w) => truncate(&title, w.saturating_sub(head_len + tail.chars().count()).max(10)),
@@ -332,10 +334,14 @@ pub fn stats(ctx: &mut Ctx, _a: StatsArgs) -> anyhow::Result<u8> {
         .map(|(name, by)| serde_json::json!({ "dimension": name, "counts": query::count_by(&u, &everything, by).1 }))
         .collect();
     let invalid = view.invalid().len();
+    let namespaces: Vec<String> = view.snapshots.iter().map(|s| s.namespace.short().to_string()).collect();
     if ctx.ui.json {
-        ctx.ui.json_value(&serde_json::json!({ "summary": summary, "breakdowns": breakdowns, "invalid_blobs": invalid }))?;
+        ctx.ui.json_value(
+            &serde_json::json!({ "summary": summary, "breakdowns": breakdowns, "invalid_blobs": invalid, "namespaces": namespaces }),
+        )?;
         return Ok(exit::OK);
     }
+    ctx.ui.line(&format!("{:<22}{}", "Namespaces", clean(&namespaces.join(", "), true)))?;
     let s = &summary;
     let lines = [
         ("Total", s.total_issues),

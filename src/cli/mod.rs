@@ -392,7 +392,16 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
         // `check`'s "could not check" (docs/ci.md).
         Some(E::CannotCheck { .. }) => exit::USAGE,
         Some(E::NotFound { .. } | E::Ambiguous { .. } | E::InSeveralNamespaces { .. }) => exit::NOT_FOUND,
-        Some(E::Field(_) | E::Id(_) | E::Time(_) | E::Invalid(_) | E::BadNamespace(_) | E::Exists { .. }) => exit::INVALID,
+        Some(
+            E::Field(_)
+            | E::Id(_)
+            | E::Time(_)
+            | E::Invalid(_)
+            | E::BadNamespace(_)
+            | E::Exists { .. }
+            | E::ReadOnly { .. }
+            | E::NamespaceClash { .. },
+        ) => exit::INVALID,
         Some(E::Cycle { .. } | E::SelfDependency(_)) => exit::DEPENDENCY,
         Some(E::Claimed { .. } | E::Contended { .. }) => exit::CONFLICT,
         Some(E::NoSuchRemote { .. } | E::Remote { .. } | E::PushRefused { .. } | E::PushRace { .. } | E::NotPushable { .. }) => exit::SYNC,
@@ -412,6 +421,8 @@ fn code_name(e: &anyhow::Error) -> &'static str {
         Some(E::NotARepository { .. }) => "NOT_A_REPOSITORY",
         Some(E::NotInitialized) => "NOT_INITIALIZED",
         Some(E::CannotCheck { .. }) => "CANNOT_CHECK",
+        Some(E::ReadOnly { .. }) => "READ_ONLY",
+        Some(E::NamespaceClash { .. }) => "NAMESPACE_CLASH",
         Some(E::NotFound { .. }) => "ISSUE_NOT_FOUND",
         Some(E::Ambiguous { .. }) => "AMBIGUOUS_ID",
         Some(E::InSeveralNamespaces { .. }) => "AMBIGUOUS_NAMESPACE",
@@ -440,6 +451,14 @@ pub(crate) fn hint(e: &anyhow::Error) -> Option<String> {
         E::NotARepository { .. } => "run git-beads inside a git repository, or point at one with -C <dir>".into(),
         E::NotInitialized => "run `git beads init` first".into(),
         E::CannotCheck { hint, .. } => hint.clone(),
+        E::ReadOnly { namespace } => format!(
+            "this clone follows {namespace} without writing it (a contributor setup): plan in your own namespace and `git beads propose` \
+             what should go there; `git config beads.{}.readonly false` lifts it",
+            namespace.trim_start_matches("refs/beads/")
+        ),
+        E::NamespaceClash { existing, .. } => {
+            format!("promote or prune {existing} first (`git beads ns list`), or use another name")
+        }
         E::NotFound { .. } => "`git beads list --all` shows every ID".into(),
         E::Ambiguous { .. } => "type more characters of the ID".into(),
         E::InSeveralNamespaces { forms, .. } => format!("type one of {}, or pass --ns", forms.join(", ")),

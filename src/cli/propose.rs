@@ -89,7 +89,7 @@ pub fn propose(ctx: &mut Ctx, a: ProposeArgs) -> anyhow::Result<u8> {
 }
 
 pub fn withdraw(ctx: &mut Ctx, a: WithdrawArgs) -> anyhow::Result<u8> {
-    let gone = proposals::withdraw(&ctx.store, &a.which)?;
+    let gone = proposals::withdraw(&ctx.store, &ctx.actor(), &a.which)?;
     if ctx.ui.json {
         ctx.ui.json_value(&gone)?;
     } else {
@@ -217,6 +217,9 @@ pub fn ns(ctx: &mut Ctx, c: NsCommand) -> anyhow::Result<u8> {
     match c {
         NsCommand::List => {
             let canonical = ctx.store.canonical()?;
+            // A proposal's remote is the one it was offered on.
+            let offered: std::collections::HashMap<String, String> =
+                proposals::list(&ctx.store)?.into_iter().filter_map(|p| Some((p.refname, p.remote?))).collect();
             let mut rows = Vec::new();
             for ns in ctx.store.namespaces()? {
                 if matches!(ns.kind(), Kind::Tracking { .. }) {
@@ -231,14 +234,12 @@ pub fn ns(ctx: &mut Ctx, c: NsCommand) -> anyhow::Result<u8> {
                     _ => "local",
                 };
                 let branch_exists = match ns.kind() {
-                    Kind::Branch(b) => {
-                        Some(ctx.store.repo().try_find_reference(format!("refs/heads/{b}").as_str()).ok().flatten().is_some())
-                    }
+                    Kind::Branch(b) => Some(ctx.store.branch_exists(b)),
                     _ => None,
                 };
                 rows.push(json!({
                     "namespace": ns.refname(),
-                    "remote": sync::remote_for(&ctx.store, &ns),
+                    "remote": sync::remote_for(&ctx.store, &ns).or_else(|| offered.get(ns.refname()).cloned()),
                     "issues": snap.index.len(),
                     "open_issues": open,
                     "visibility": visibility,

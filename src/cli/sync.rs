@@ -48,6 +48,8 @@ fn describe(n: &NsReport) -> String {
         Action::Pushed => "pushed".to_string(),
         Action::Created => "created from the remote".to_string(),
         Action::HeldBack => "merged what could be read; NOT pushed (unreadable blobs)".to_string(),
+        Action::ReadOnly => "has local commits, NOT pushed: read-only in this clone".to_string(),
+        Action::Deleted => "deleted: the remote removed it and it had not changed here".to_string(),
     };
     let pushed = n.action == Action::Merged && n.remote_after != n.remote_before;
     format!("{}: {short} {what}{}", n.remote, if pushed { ", pushed" } else { "" })
@@ -78,7 +80,7 @@ fn print_reports(ctx: &mut Ctx, reports: &[SyncReport]) -> anyhow::Result<u8> {
                 let msg = match &ans.outcome {
                     git_beads::proposals::Outcome::Accepted { marked } => {
                         format!(
-                            "{}: proposal {} was accepted ({}); planning copies marked: {}",
+                            "{}: proposal {} was accepted ({}); copies here marked accepted: {}",
                             r.remote,
                             ans.name,
                             ans.ids.join(", "),
@@ -109,10 +111,31 @@ fn print_reports(ctx: &mut Ctx, reports: &[SyncReport]) -> anyhow::Result<u8> {
 pub fn sync_cmd(ctx: &mut Ctx, a: SyncArgs) -> anyhow::Result<u8> {
     let actor = ctx.actor();
     let mut reports = Vec::new();
+    let mut failed: Vec<(String, Error)> = Vec::new();
+    // One remote failing (an upstream that refuses a contributor's pushes,
+    // say) does not keep the others from syncing.
     for remote in remotes(ctx, &a.remote)? {
-        reports.push(sync::sync(&ctx.store, &actor, &remote, Options { push: !a.no_push })?);
+        match sync::sync(&ctx.store, &actor, &remote, Options { push: !a.no_push }) {
+            Ok(r) => reports.push(r),
+            Err(e) => failed.push((remote, e)),
+        }
     }
-    print_reports(ctx, &reports)
+    if failed.is_empty() {
+        return print_reports(ctx, &reports);
+    }
+    if !reports.is_empty() {
+        print_reports(ctx, &reports)?;
+    }
+    let mut failed = failed.into_iter();
+    let (first_remote, first) = failed.next().expect("one failure");
+    for (remote, e) in failed {
+        ctx.ui.warn(&format!("sync with {remote} failed too: {}", clean(&e.to_string(), true)));
+    }
+    if reports.is_empty() {
+        return Err(first.into());
+    }
+    let synced: Vec<&str> = reports.iter().map(|r| r.remote.as_str()).collect();
+    Err(anyhow::Error::new(first).context(format!("sync with {first_remote} failed ({} synced)", synced.join(", "))))
 }
 
 pub fn fetch(ctx: &mut Ctx, a: RemoteArg) -> anyhow::Result<u8> {

@@ -89,6 +89,12 @@ pub enum Error {
     NotPushable { namespace: String, message: String },
     #[error("invalid namespace name {0:?}: not a valid git ref name")]
     BadNamespace(String),
+    /// A namespace this clone does not write (`beads.<ns>.readonly`).
+    #[error("{namespace} is read-only in this clone")]
+    ReadOnly { namespace: String },
+    /// A new namespace whose ref would clash with an existing one.
+    #[error("cannot create {namespace}: {existing} exists, and a git ref cannot also be a folder of refs")]
+    NamespaceClash { namespace: String, existing: String },
     #[error("{0}")]
     Invalid(String),
     #[error("{context}")]

@@ -153,6 +153,39 @@ impl Store {
         }
     }
 
+    /// Whether this clone never writes `ns` (`beads.<ns>.readonly`, which
+    /// `init --contributor` sets for the canonical namespace: it follows
+    /// upstream, and work goes upstream by `propose`).
+    pub fn is_readonly(&self, ns: &Namespace) -> bool {
+        self.repo().config_snapshot().boolean(format!("beads.{}.readonly", ns.short()).as_str()).unwrap_or(false)
+    }
+
+    /// An existing namespace whose ref would clash with creating `ns`
+    /// (`heads/a` against `heads/a/b`, either way round).
+    pub fn clash(&self, ns: &Namespace) -> Result<Option<Namespace>> {
+        let me = ns.refname();
+        Ok(self.namespaces()?.into_iter().find(|other| {
+            let o = other.refname();
+            o != me && (me.starts_with(&format!("{o}/")) || o.starts_with(&format!("{me}/")))
+        }))
+    }
+
+    /// Whether code branch `branch` exists here or on a remote this clone
+    /// fetched (`refs/heads/<b>` or `refs/remotes/<remote>/<b>`).
+    pub fn branch_exists(&self, branch: &str) -> bool {
+        let repo = self.repo();
+        if repo.try_find_reference(format!("refs/heads/{branch}").as_str()).ok().flatten().is_some() {
+            return true;
+        }
+        let Ok(refs) = repo.references() else { return false };
+        let Ok(remotes) = refs.prefixed("refs/remotes/") else { return false };
+        remotes.flatten().any(|r| {
+            let name = r.name().as_bstr().to_string();
+            // refs/remotes/<remote>/<branch>, the remote name without slashes.
+            name.strip_prefix("refs/remotes/").and_then(|rest| rest.split_once('/')).is_some_and(|(_, b)| b == branch)
+        })
+    }
+
     /// The planning namespace, when this clone is set up for a contributor.
     pub fn planning_namespace(&self) -> Option<Namespace> {
         self.settings().planning.as_deref().and_then(|p| Namespace::parse_user(p).ok())

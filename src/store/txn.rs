@@ -329,16 +329,29 @@ impl Store {
     /// compare-and-swap on the ref, re-running `op` on the new tip whenever
     /// another writer moved the ref first (bounded, with jittered backoff).
     pub fn mutate<T>(&self, ns: &Namespace, actor: &Actor, mut op: impl FnMut(&mut Txn<'_>) -> Result<T>) -> Result<Committed<T>> {
+        if self.is_readonly(ns) {
+            return Err(Error::ReadOnly { namespace: ns.to_string() });
+        }
         let mut rng = fastrand::Rng::new();
         let mut last_error = String::new();
         for attempt in 1..=MAX_ATTEMPTS {
             let base = self.tip(ns)?;
+            if base.is_none()
+                && let Some(existing) = self.clash(ns)?
+            {
+                return Err(Error::NamespaceClash { namespace: ns.to_string(), existing: existing.to_string() });
+            }
             // Never write into a namespace laid out by a newer git-beads.
             if let Some(b) = base {
                 let mut buf = Vec::new();
                 tree::check_format(self.repo(), ns.refname(), &tree::entries(self.repo(), &b.tree, &mut buf)?)?;
             }
             let mut txn = Txn::new(self, ns, base, actor, model::time::now());
+            // Planning commits say whose they are: one planning repository
+            // serves many projects (see `sync::remote_for`).
+            if matches!(ns.kind(), super::Kind::Planning(_)) {
+                txn.add_trailer("Beads-Project", self.project());
+            }
             let value = op(&mut txn)?;
             let (written, keep) = txn.write()?;
             let Some((commit, message)) = written else {

@@ -40,7 +40,11 @@ pub fn remote_for(store: &Store, ns: &Namespace) -> Option<String> {
                 Kind::Planning(p) => p.to_string(),
                 _ => return None,
             };
-            if name == project || name.strip_prefix(project.as_str()).is_some_and(|rest| rest.starts_with('-')) {
+            let phase = name.strip_prefix(project.as_str()).is_some_and(|rest| rest.starts_with('-'));
+            // `planning/<project>-<phase>` may also be another project's
+            // (`git` and `git-beads` in one planning repository): its commits
+            // say whose it is.
+            if name == project || (phase && written_for(store, ns, &main).is_none_or(|p| p == project)) {
                 configured(&main).filter(|r| !r.is_empty())
             } else {
                 None
@@ -48,6 +52,29 @@ pub fn remote_for(store: &Store, ns: &Namespace) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The project a planning namespace's latest commits were written for
+/// (their `Beads-Project` trailer), looking at the local ref, else at the
+/// tracking ref of `main`'s remote; `None` when no commit says.
+fn written_for(store: &Store, ns: &Namespace, main: &Namespace) -> Option<String> {
+    let cfg = store.repo().config_snapshot();
+    let remote = cfg.string(format!("beads.{}.remote", main.short()).as_str()).map(|r| r.to_string());
+    let tip = store.tip(ns).ok().flatten().or_else(|| {
+        let r = remote?;
+        ref_tip(store, &tracking_ref(ns, &r)).ok().flatten()
+    })?;
+    let mut commit = tip.commit;
+    // Merge commits carry no trailer: walk first parents a little way.
+    for _ in 0..16 {
+        let c = store.repo().find_commit(commit).ok()?;
+        let message = c.message_raw_sloppy().to_string();
+        if let Some(p) = message.lines().find_map(|l| l.strip_prefix("Beads-Project: ")) {
+            return Some(p.trim().to_string());
+        }
+        commit = c.parent_ids().next()?.detach();
+    }
+    None
 }
 
 /// The tracking ref of `ns` for `remote`: `refs/beads/remotes/<remote>/<short>`.
@@ -78,6 +105,12 @@ pub enum Action {
     Created,
     /// Not pushed: the namespace holds blobs git-beads cannot read.
     HeldBack,
+    /// Not pushed: this clone does not write the namespace
+    /// (`beads.<ns>.readonly`); local commits stay local.
+    ReadOnly,
+    /// The remote deleted it (`ns prune` elsewhere) and this clone had not
+    /// changed it since: deleted here too.
+    Deleted,
 }
 
 /// A blob that was not merged or pushed because it cannot be read.
@@ -408,6 +441,10 @@ fn plan(store: &Store, actor: &Actor, ns: &Namespace, remote_name: &str) -> Resu
         (Some(l), None) => (Some(l.commit), false),
     };
     let mut plan = Plan { ns: ns.clone(), remote, target, push, report };
+    if plan.push && store.is_readonly(ns) {
+        plan.push = false;
+        plan.report.action = Action::ReadOnly;
+    }
     // Never push what cannot be read back.
     if plan.push {
         let to = commit_tip(store, plan.target.expect("a pushed target"))?;
@@ -469,8 +506,14 @@ fn apply_local(store: &Store, actor: &Actor, p: &mut Plan, remote_name: &str) ->
 pub fn sync(store: &Store, actor: &Actor, remote: &str, opts: Options) -> Result<SyncReport> {
     check_remote(store, remote)?;
     let g = git(store);
+    // What the remote had at the last fetch, to tell deletions from new namespaces.
+    let known = tracked(store, remote)?;
+    let mut deleted = Vec::new();
     for round in 1..=MAX_ROUNDS {
         transport::fetch(&g, remote, &fetch_refspecs(remote))?;
+        if round == 1 {
+            deleted = follow_deletions(store, remote, &known)?;
+        }
         let mut plans = Vec::new();
         for ns in namespaces_for(store, remote)? {
             plans.push(plan(store, actor, &ns, remote)?);
@@ -510,12 +553,59 @@ pub fn sync(store: &Store, actor: &Actor, remote: &str, opts: Options) -> Result
         let proposals = crate::proposals::reconcile(store, actor, remote)?;
         return Ok(SyncReport {
             remote: remote.to_string(),
-            namespaces: plans.into_iter().map(|p| p.report).collect(),
+            namespaces: deleted.into_iter().chain(plans.into_iter().map(|p| p.report)).collect(),
             rounds: round,
             proposals,
         });
     }
     Err(Error::PushRace { remote: remote.to_string(), attempts: MAX_ROUNDS })
+}
+
+/// The branch and planning namespaces `remote` had at the last fetch: local
+/// namespace and the tracking tip.
+fn tracked(store: &Store, remote: &str) -> Result<Vec<(Namespace, Tip)>> {
+    let mut out = Vec::new();
+    for t in store.namespaces()? {
+        if let Kind::Tracking { remote: r, rest } = t.kind()
+            && r == remote
+            && (rest.starts_with("heads/") || rest.starts_with("planning/"))
+            && let Some(tip) = store.tip(&t)?
+        {
+            out.push((Namespace::from_ref(&format!("{REF_ROOT}{rest}"))?, tip));
+        }
+    }
+    Ok(out)
+}
+
+/// After a fetch: namespaces the remote deleted since the last fetch. Those
+/// this clone had not changed since are deleted here too; the others are
+/// left to be pushed again (they hold work the remote never saw).
+fn follow_deletions(store: &Store, remote: &str, known: &[(Namespace, Tip)]) -> Result<Vec<NsReport>> {
+    let mut out = Vec::new();
+    for (ns, was) in known {
+        let tracking = Namespace::from_ref(&tracking_ref(ns, remote))?;
+        if store.tip(&tracking)?.is_some() || remote_for(store, ns).as_deref() != Some(remote) {
+            continue;
+        }
+        let Some(local) = store.tip(ns)? else { continue };
+        if local.commit != was.commit {
+            continue;
+        }
+        store.delete_ref(ns, Some(local.commit))?;
+        out.push(NsReport {
+            namespace: ns.refname().to_string(),
+            remote: remote.to_string(),
+            action: Action::Deleted,
+            local_before: Some(local.commit.to_string()),
+            local_after: None,
+            remote_before: Some(was.commit.to_string()),
+            remote_after: None,
+            resolved: Vec::new(),
+            refused: Vec::new(),
+            renamed: Vec::new(),
+        });
+    }
+    Ok(out)
 }
 
 /// Pushes local namespaces that are ahead of what was last fetched; refuses
@@ -526,6 +616,9 @@ pub fn push(store: &Store, remote: &str) -> Result<SyncReport> {
     let mut reports = Vec::new();
     for ns in namespaces_for(store, remote)? {
         let Some(local) = store.tip(&ns)? else { continue };
+        if store.is_readonly(&ns) {
+            continue;
+        }
         let remote_tip = ref_tip(store, &tracking_ref(&ns, remote))?;
         let hex = |t: Option<Tip>| t.map(|t| t.commit.to_string());
         let mut report = NsReport {
@@ -725,7 +818,7 @@ pub fn prune(store: &Store, apply: bool, force: bool) -> Result<Vec<Stale>> {
     let mut out = Vec::new();
     for ns in local_namespaces(store)? {
         let Kind::Branch(branch) = ns.kind() else { continue };
-        if ns == canonical || store.repo().try_find_reference(format!("refs/heads/{branch}").as_str()).ok().flatten().is_some() {
+        if ns == canonical || store.branch_exists(branch) {
             continue;
         }
         let snap = store.snapshot(&ns)?;
