@@ -303,6 +303,9 @@ pub struct Accepted {
     pub resolved: Vec<Resolution>,
     /// Proposals removed because all their issues are in canonical now.
     pub removed: Vec<String>,
+    /// Proposals accepted but left on a remote this clone cannot push to
+    /// (a contributor's fork): the proposer's next sync removes them.
+    pub left: Vec<String>,
 }
 
 /// Copies proposed issues into `canonical` (a whole proposal by name, or the
@@ -358,10 +361,10 @@ pub fn accept(store: &Store, actor: &Actor, which: &[String], canonical: &Namesp
         out.accepted.extend(issues.iter().map(|i| i.id.clone()));
         out.merged.extend(done.value.0);
         out.resolved.extend(done.value.1);
-        // Publish canonical where the proposal came from, then take the proposal down.
-        if let Some(remote) = &p.remote
-            && !p.ours
-        {
+        // Publish canonical (to its own remote, else to where the proposal
+        // came from), then take the proposal down.
+        let publish_to = sync::remote_for(store, canonical).or_else(|| p.remote.clone().filter(|_| !p.ours));
+        if let Some(remote) = &publish_to {
             let report = sync::sync(store, actor, remote, sync::Options { push: true }).map_err(|e| Error::NotPushable {
                 namespace: canonical.to_string(),
                 message: format!(
@@ -378,8 +381,13 @@ pub fn accept(store: &Store, actor: &Actor, which: &[String], canonical: &Namesp
         let in_canonical = store.snapshot(canonical)?;
         let all_in = p.ids.iter().all(|i| in_canonical.index.find(i).is_some());
         if all_in {
-            remove(store, p)?;
-            out.removed.push(p.name.clone());
+            match remove(store, p) {
+                Ok(()) => out.removed.push(p.name.clone()),
+                // A proposal on a fork the maintainer cannot push to: the
+                // proposer's next sync sees its issues canonical and takes it down.
+                Err(Error::PushRefused { .. } | Error::Remote { .. }) if !p.ours => out.left.push(p.name.clone()),
+                Err(e) => return Err(e),
+            }
         }
     }
     Ok(out)
@@ -484,22 +492,36 @@ pub enum Outcome {
 /// longer offers (accepted, rejected, or withdrawn elsewhere).
 pub fn reconcile(store: &Store, actor: &Actor, remote: &str) -> Result<Vec<Answer>> {
     let mut out = Vec::new();
-    let canonical_branch = store.canonical_branch();
+    let canonical = store.canonical()?;
+    // Where the project's canonical issues are fetched from: the proposal's
+    // remote, or (a proposal left on a fork) the canonical namespace's own.
+    let canonical_remote = sync::remote_for(store, &canonical).unwrap_or_else(|| remote.to_string());
+    let upstream = Namespace::from_ref(&sync::tracking_ref(&canonical, &canonical_remote))?;
+    let there = store.snapshot(&upstream)?;
     for p in pending(store)?.into_iter().filter(|p| p.remote == remote) {
-        let still = Namespace::from_ref(&format!("{REF_ROOT}remotes/{remote}/proposals/{}", p.name))?;
-        if store.tip(&still)?.is_some() {
-            continue;
-        }
         let local = Namespace::proposal(&p.name)?;
         let (tip, message, _) = commit_info(store, p.commit)?;
         let ids: Vec<String> = issues_in(store, &local, tip.tree)?.into_iter().map(|i| i.id).collect();
+        let still = Namespace::from_ref(&format!("{REF_ROOT}remotes/{remote}/proposals/{}", p.name))?;
+        if store.tip(&still)?.is_some() {
+            // Still offered, unless the maintainer accepted it without
+            // being able to take it down (a proposal on a fork they cannot
+            // push to): then it is ours to remove.
+            if ids.is_empty() || !ids.iter().all(|i| there.index.find(i).is_some()) {
+                continue;
+            }
+            let t = store.tip(&still)?.expect("checked above");
+            let change = transport::Change { refname: local.refname().to_string(), new: None, expected: Some(t.commit) };
+            if push(store, remote, &[change]).is_err() {
+                continue; // try again on the next sync
+            }
+            store.delete_ref(&still, Some(t.commit))?;
+        }
         let rejected = Namespace::from_ref(&format!("{REF_ROOT}remotes/{remote}/rejected/{}", p.name))?;
         let outcome = if let Some(r) = store.tip(&rejected)? {
             let (_, msg, _) = commit_info(store, r.commit)?;
             Outcome::Rejected { reason: trailers(&msg).get("Beads-Reason").and_then(|v| v.first()).cloned().unwrap_or_default() }
         } else {
-            let upstream = Namespace::from_ref(&format!("{REF_ROOT}remotes/{remote}/heads/{canonical_branch}"))?;
-            let there = store.snapshot(&upstream)?;
             let accepted: Vec<&String> = ids.iter().filter(|i| there.index.find(i).is_some()).collect();
             if accepted.is_empty() {
                 Outcome::Withdrawn
@@ -508,7 +530,7 @@ pub fn reconcile(store: &Store, actor: &Actor, remote: &str) -> Result<Vec<Answe
                 let mut marked = Vec::new();
                 for from in froms {
                     let ns = Namespace::from_ref(&from)?;
-                    if store.tip(&ns)?.is_none() {
+                    if store.tip(&ns)?.is_none() || ns == canonical || store.is_readonly(&ns) {
                         continue;
                     }
                     let into = upstream.short().to_string();

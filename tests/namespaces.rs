@@ -702,3 +702,33 @@ fn an_accept_that_cannot_be_published_says_what_happened() {
     env.ok(&o.maintainer, &["accept", &name]);
     assert_eq!(beads_refs(env, &o.upstream), ["refs/beads/heads/main"]);
 }
+
+#[test]
+fn a_proposal_left_on_the_contributors_fork_is_accepted_and_cleaned_up_by_the_contributor() {
+    // The contributor cannot push to upstream, so the proposal stays on the
+    // fork; the maintainer reads it from there but cannot push to the fork.
+    let o = oss();
+    let env = &o.env;
+    env.create(&o.maintainer, &["Seed"]);
+    env.ok(&o.maintainer, &["sync"]);
+    let c = o.contributor("contributor");
+    let idea = env.create(&c, &["Offered from the fork"]);
+    let name = env.json(&c, &["propose", &idea, "--to", "origin"])["name"].as_str().unwrap().to_string();
+    let on_fork = format!("refs/beads/proposals/{name}");
+    assert!(beads_refs(env, &o.fork).contains(&on_fork));
+    assert_eq!(beads_refs(env, &o.upstream), ["refs/beads/heads/main"]);
+    let m = &o.maintainer;
+    env.git(m, &["remote", "add", "contributor", o.fork.to_str().unwrap()]);
+    env.git(m, &["remote", "set-url", "--push", "contributor", env.path("no-push-rights.git").to_str().unwrap()]);
+    env.ok(m, &["fetch", "contributor"]);
+    assert_eq!(env.json(m, &["proposals"])[0]["name"], json!(name));
+    let out = env.json(m, &["accept", &name]);
+    assert_eq!((out["accepted"].clone(), out["left"].clone()), (json!([idea]), json!([name])));
+    assert!(env.git(&o.upstream, &["ls-tree", "-r", "--name-only", "refs/beads/heads/main"]).contains(&idea), "published upstream");
+    assert!(beads_refs(env, &o.fork).contains(&on_fork), "still on the fork");
+    // The contributor's sync sees it canonical upstream and takes the proposal down.
+    let out = env.ok(&c, &["sync"]);
+    assert!(out.contains(&format!("proposal {name} was accepted ({idea})")), "{out}");
+    assert!(!beads_refs(env, &o.fork).contains(&on_fork));
+    assert_eq!(env.json(&c, &["show", &idea])[0]["namespace"], "heads/main");
+}

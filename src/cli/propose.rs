@@ -144,6 +144,9 @@ pub fn accept(ctx: &mut Ctx, a: AcceptArgs) -> anyhow::Result<u8> {
         for r in &out.removed {
             ctx.ui.status(&format!("proposal {r} is done and was removed"));
         }
+        for r in &out.left {
+            ctx.ui.status(&format!("proposal {r} is done; its remote refused its removal, so the proposer's next sync removes it"));
+        }
     }
     Ok(exit::OK)
 }
