@@ -7,6 +7,10 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// Set for every git process git-beads runs, so that hooks those processes
+/// run can tell (git-beads' hooks then do nothing).
+pub const INTERNAL_ENV: &str = "GIT_BEADS_INTERNAL";
+
 /// Runs `git` against one repository.
 #[derive(Clone, Debug)]
 pub struct Git {
@@ -28,7 +32,7 @@ impl Git {
         c.arg("--git-dir").arg(&self.git_dir).args(args);
         c.stdin(Stdio::null());
         // Never let git open an editor or a pager, or ask on a terminal.
-        c.env("GIT_TERMINAL_PROMPT", "0").env("GIT_PAGER", "cat").env("GIT_EDITOR", "true");
+        c.env("GIT_TERMINAL_PROMPT", "0").env("GIT_PAGER", "cat").env("GIT_EDITOR", "true").env(INTERNAL_ENV, "1");
         c
     }
 

@@ -6,11 +6,13 @@ mod check;
 mod comments;
 mod create;
 mod dep;
+mod hooks;
 mod init;
 mod io;
 mod label;
 mod list;
 mod log;
+mod manual;
 mod mutate;
 mod propose;
 mod show;
@@ -153,6 +155,13 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Close the issues that commits close (`Closes:`/`Fixes:` trailers), for after a merge.
     CloseFromCommits(check::CloseFromCommitsArgs),
+    /// Git hooks: install (chaining onto existing ones), uninstall, list.
+    #[command(subcommand)]
+    Hooks(hooks::HooksCommand),
+    /// Print the manual page, or write every page (--dir, --install).
+    Man(manual::ManArgs),
+    /// Print shell completions.
+    Completions(manual::CompletionsArgs),
 }
 
 /// Everything a command needs.
@@ -309,7 +318,13 @@ fn open(cli: &Cli) -> anyhow::Result<Store> {
     Ok(Store::discover(&dir)?)
 }
 
-fn run(cli: Cli, ui: Ui) -> (anyhow::Result<u8>, Ui) {
+fn run(mut cli: Cli, mut ui: Ui) -> (anyhow::Result<u8>, Ui) {
+    // The manual and completions need no repository.
+    match cli.command.take() {
+        Some(Command::Man(a)) => return (manual::man(&mut ui, a), ui),
+        Some(Command::Completions(a)) => return (manual::completions(&mut ui, a), ui),
+        other => cli.command = other,
+    }
     let store = match open(&cli) {
         Ok(s) => s,
         Err(e) => return (Err(e), ui),
@@ -360,6 +375,8 @@ fn dispatch(ctx: &mut Ctx, command: Option<Command>) -> anyhow::Result<u8> {
         Command::Ns(c) => propose::ns(ctx, c),
         Command::Check(a) => check::run(ctx, a),
         Command::CloseFromCommits(a) => check::close_from_commits(ctx, a),
+        Command::Hooks(c) => hooks::run(ctx, c),
+        Command::Man(_) | Command::Completions(_) => unreachable!("handled before opening the repository"),
     }
 }
 

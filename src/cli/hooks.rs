@@ -1,0 +1,305 @@
+//! `hooks install|uninstall|list|run`: git hooks that chain onto the ones
+//! already there.
+//!
+//! An installed hook is one of the small shell scripts of the repository's
+//! `hooks/` folder (built into the binary): it runs the hook it replaced
+//! first (kept next to it as `<hook>.pre-git-beads`, moved there unchanged:
+//! a script, a binary or a symlink alike), then `git beads hooks run
+//! <hook>`. Uninstalling moves the original back, byte for byte.
+
+use super::ui::clean;
+use super::{Ctx, UsageError, exit};
+use anyhow::Context as _;
+use git_beads::check;
+use git_beads::git::INTERNAL_ENV;
+use git_beads::store::{Kind, Store};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The hooks git-beads installs.
+pub const HOOKS: [&str; 3] = ["pre-push", "commit-msg", "post-merge"];
+/// Marks a hook script as ours.
+const MARKER: &str = "# git-beads hook: installed by `git beads hooks install`";
+/// Where a replaced hook is kept.
+const SAVED: &str = ".pre-git-beads";
+
+#[derive(clap::Subcommand, Debug)]
+pub enum HooksCommand {
+    /// Install the hooks (chaining onto existing ones, never overwriting them).
+    Install,
+    /// Remove the hooks, putting back the ones they chained onto.
+    Uninstall,
+    /// Each hook: installed, chained, someone else's, or absent.
+    List,
+    /// Run one hook's work (what the installed scripts call).
+    Run {
+        /// pre-push, commit-msg or post-merge.
+        hook: String,
+        /// The arguments git passed to the hook.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+}
+
+/// The hooks directory git uses: `core.hooksPath` (relative to the work
+/// tree's root, as git runs hooks there), else the common dir's `hooks/`.
+fn hooks_dir(store: &Store) -> anyhow::Result<PathBuf> {
+    let root = store.workdir().unwrap_or_else(|| store.common_dir()).to_path_buf();
+    let out = std::process::Command::new("git")
+        .args(["rev-parse", "--git-path", "hooks"])
+        .current_dir(&root)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .output()
+        .context("could not run git")?;
+    if !out.status.success() {
+        anyhow::bail!("`git rev-parse --git-path hooks` failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+    }
+    let p = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    Ok(if p.is_absolute() { p } else { root.join(p) })
+}
+
+/// The script of `hook`: the files in the repository's `hooks/` folder.
+fn script(hook: &str) -> &'static str {
+    match hook {
+        "pre-push" => include_str!("../../hooks/pre-push"),
+        "commit-msg" => include_str!("../../hooks/commit-msg"),
+        _ => include_str!("../../hooks/post-merge"),
+    }
+}
+
+fn is_ours(path: &Path) -> bool {
+    !path.is_symlink() && std::fs::read(path).is_ok_and(|b| b.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()))
+}
+
+/// One hook's state.
+#[derive(Serialize)]
+struct HookState {
+    hook: &'static str,
+    path: String,
+    /// `installed`, `chained` (ours, running a saved original first),
+    /// `foreign` (someone else's, not chained yet), `absent`.
+    state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    saved: Option<String>,
+}
+
+fn states(dir: &Path) -> Vec<HookState> {
+    HOOKS
+        .iter()
+        .map(|hook| {
+            let path = dir.join(hook);
+            let saved = dir.join(format!("{hook}{SAVED}"));
+            let has_saved = saved.symlink_metadata().is_ok();
+            let state = match (path.symlink_metadata().is_ok(), is_ours(&path), has_saved) {
+                (false, _, _) => "absent",
+                (true, true, true) => "chained",
+                (true, true, false) => "installed",
+                (true, false, _) => "foreign",
+            };
+            HookState { hook, path: path.display().to_string(), state, saved: has_saved.then(|| saved.display().to_string()) }
+        })
+        .collect()
+}
+
+fn set_executable(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+}
+
+/// What install or uninstall did to one hook.
+#[derive(Serialize)]
+struct Change {
+    hook: &'static str,
+    action: String,
+}
+
+fn install(dir: &Path) -> anyhow::Result<Vec<Change>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("could not create the hooks folder {}", dir.display()))?;
+    // Find out whether the folder is writable before touching anything.
+    tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("the hooks folder {} is not writable; nothing was changed", dir.display()))?;
+    let mut changes = Vec::new();
+    for hook in HOOKS {
+        let path = dir.join(hook);
+        let saved = dir.join(format!("{hook}{SAVED}"));
+        let exists = path.symlink_metadata().is_ok();
+        if exists && !is_ours(&path) && saved.symlink_metadata().is_ok() {
+            anyhow::bail!(
+                "{} exists and so does {}; move one of them away first (nothing was changed for {hook})",
+                path.display(),
+                saved.display()
+            );
+        }
+    }
+    for hook in HOOKS {
+        let path = dir.join(hook);
+        let saved = dir.join(format!("{hook}{SAVED}"));
+        let action = if path.symlink_metadata().is_err() {
+            "installed".to_string()
+        } else if is_ours(&path) {
+            if std::fs::read_to_string(&path).ok().as_deref() == Some(script(hook)) {
+                changes.push(Change { hook, action: "up to date".into() });
+                continue;
+            }
+            "updated".to_string()
+        } else {
+            // Someone else's hook (a script, a binary, a symlink): keep it, unchanged, and run it first.
+            std::fs::rename(&path, &saved).with_context(|| format!("could not move {} aside", path.display()))?;
+            format!("installed, chained onto the existing hook (kept as {})", saved.display())
+        };
+        let tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("could not write in {}", dir.display()))?;
+        std::fs::write(tmp.path(), script(hook))?;
+        set_executable(tmp.path())?;
+        tmp.persist(&path).with_context(|| format!("could not write {}", path.display()))?;
+        changes.push(Change { hook, action });
+    }
+    Ok(changes)
+}
+
+fn uninstall(dir: &Path) -> anyhow::Result<Vec<Change>> {
+    let mut changes = Vec::new();
+    for hook in HOOKS {
+        let path = dir.join(hook);
+        let saved = dir.join(format!("{hook}{SAVED}"));
+        let action = match (is_ours(&path), saved.symlink_metadata().is_ok()) {
+            (true, true) => {
+                std::fs::rename(&saved, &path).with_context(|| format!("could not put {} back", saved.display()))?;
+                "removed; the hook it chained onto is back".to_string()
+            }
+            (true, false) => {
+                std::fs::remove_file(&path).with_context(|| format!("could not remove {}", path.display()))?;
+                "removed".to_string()
+            }
+            (false, true) => format!("left alone: {} is not ours; {} is still there", path.display(), saved.display()),
+            (false, false) => "not installed".to_string(),
+        };
+        changes.push(Change { hook, action });
+    }
+    Ok(changes)
+}
+
+pub fn run(ctx: &mut Ctx, c: HooksCommand) -> anyhow::Result<u8> {
+    match c {
+        HooksCommand::Install | HooksCommand::Uninstall | HooksCommand::List => {
+            let dir = hooks_dir(&ctx.store)?;
+            let (changes, verb) = match c {
+                HooksCommand::Install => (Some(install(&dir)?), "install"),
+                HooksCommand::Uninstall => (Some(uninstall(&dir)?), "uninstall"),
+                _ => (None, "list"),
+            };
+            if ctx.ui.json {
+                match changes {
+                    Some(ch) => ctx.ui.json_value(&serde_json::json!({ "hooks_dir": dir.display().to_string(), "hooks": ch }))?,
+                    None => ctx.ui.json_value(&serde_json::json!({ "hooks_dir": dir.display().to_string(), "hooks": states(&dir) }))?,
+                }
+                return Ok(exit::OK);
+            }
+            match changes {
+                Some(ch) => {
+                    for c in ch {
+                        ctx.ui.line(&format!("{}: {}", c.hook, c.action))?;
+                    }
+                    ctx.ui.status(&format!("{verb}: hooks folder {}", dir.display()));
+                }
+                None => {
+                    for s in states(&dir) {
+                        ctx.ui.line(&format!("{:<11} {:<9} {}", s.hook, s.state, s.path))?;
+                    }
+                }
+            }
+            Ok(exit::OK)
+        }
+        HooksCommand::Run { hook, args } => run_hook(ctx, &hook, &args),
+    }
+}
+
+/// The work behind each hook. Hooks never stop git: problems are warnings.
+fn run_hook(ctx: &mut Ctx, hook: &str, args: &[String]) -> anyhow::Result<u8> {
+    if !HOOKS.contains(&hook) {
+        return Err(UsageError(format!("unknown hook {hook:?}: expected one of {}", HOOKS.join(", "))).into());
+    }
+    // git-beads' own git processes (its pushes) must not trigger it again.
+    if std::env::var_os(INTERNAL_ENV).is_some() || !ctx.store.is_initialized() {
+        return Ok(exit::OK);
+    }
+    let outcome = match hook {
+        "pre-push" => pre_push(ctx, args),
+        "commit-msg" => commit_msg(ctx, args),
+        _ => post_merge(ctx),
+    };
+    if let Err(e) = outcome {
+        ctx.ui.warn(&format!("git-beads {hook} hook: {}", clean(&format!("{e:#}"), true)));
+    }
+    Ok(exit::OK)
+}
+
+/// Syncs the beads namespaces that sync with the remote being pushed to.
+fn pre_push(ctx: &mut Ctx, args: &[String]) -> anyhow::Result<()> {
+    let Some(remote) = args.first() else { return Ok(()) };
+    let known = git_beads::git::Git::new(ctx.store.repo().git_dir()).remotes()?;
+    if !known.contains(remote) {
+        return Ok(()); // a push to a URL: no beads remote to sync with
+    }
+    if !git_beads::sync::remotes_in_use(&ctx.store)?.contains(remote) {
+        return Ok(());
+    }
+    let report = git_beads::sync::sync(&ctx.store, &ctx.actor(), remote, git_beads::sync::Options { push: true })?;
+    let changed = report.namespaces.iter().filter(|n| n.action != git_beads::sync::Action::UpToDate).count();
+    ctx.ui.status(&format!("git-beads: beads namespaces synced with {remote} ({changed} changed)"));
+    Ok(())
+}
+
+/// Warns about issues the message names that do not exist.
+fn commit_msg(ctx: &mut Ctx, args: &[String]) -> anyhow::Result<()> {
+    let Some(file) = args.first() else { return Ok(()) };
+    let text = std::fs::read_to_string(file).with_context(|| format!("could not read {file}"))?;
+    let comment = ctx.store.repo().config_snapshot().string("core.commentChar").map(|s| s.to_string()).unwrap_or_else(|| "#".into());
+    let message: String = text.lines().filter(|l| !l.starts_with(comment.as_str())).collect::<Vec<_>>().join("\n");
+    let names: Vec<check::Mention> = check::mentions(&message);
+    if names.is_empty() {
+        return Ok(());
+    }
+    let mut view = git_beads::view::View::open(&ctx.store, &ctx.store.issue_namespaces()?)?;
+    let prefixes: std::collections::BTreeSet<String> = {
+        let u = view.universe();
+        u.nodes().filter_map(|n| git_beads::model::id::prefix_of(u.id(n)).map(str::to_string)).chain([ctx.store.prefix()]).collect()
+    };
+    for m in names {
+        let ours = git_beads::model::id::prefix_of(&m.id).is_some_and(|p| prefixes.contains(p)) || m.id.contains(':');
+        if !ours || view.is_foreign(&m.id) {
+            continue;
+        }
+        if view.dependency_target(&ctx.store, &m.id).is_err() {
+            ctx.ui.warn(&format!("git-beads: the commit message names {}, which does not exist", clean(&m.id, true)));
+        }
+    }
+    Ok(())
+}
+
+/// After a merge: branch namespaces whose branch is now merged here and
+/// still hold open issues, with the command that keeps them.
+fn post_merge(ctx: &mut Ctx) -> anyhow::Result<()> {
+    let git = git_beads::git::Git::new(ctx.store.repo().git_dir());
+    let canonical = ctx.store.canonical()?;
+    let current = ctx.store.current_branch();
+    for ns in ctx.store.namespaces()? {
+        let Kind::Branch(branch) = ns.kind() else { continue };
+        if ns == canonical || current.as_deref() == Some(branch) {
+            continue;
+        }
+        let merged = git.output(["merge-base", "--is-ancestor", &format!("refs/heads/{branch}"), "HEAD"])?.status.success();
+        if !merged {
+            continue;
+        }
+        let snap = ctx.store.snapshot(&ns)?;
+        let open = snap.index.rows().filter(|r| !git_beads::store::index::status_code::is_done(r.index.status_code(r.row))).count();
+        if open > 0 {
+            ctx.ui.warn(&format!(
+                "git-beads: {branch} is merged here and its namespace has {open} open issue{}: `git beads promote --all-from {branch}` keeps them",
+                if open == 1 { "" } else { "s" }
+            ));
+        }
+    }
+    Ok(())
+}
