@@ -836,6 +836,27 @@ pub fn dependents_of(u: &Universe<'_>, n: Node) -> Vec<(Node, String)> {
     out
 }
 
+/// Puts `issues` into the transaction's namespace: those it lacks as they
+/// are, those it has with other content merged by the sync rules. Returns
+/// the IDs merged and what was auto-resolved.
+pub fn merge_in(txn: &mut Txn<'_>, issues: &[Issue]) -> Result<(Vec<String>, Vec<crate::sync::merge::Resolution>)> {
+    let mut merged = Vec::new();
+    let mut resolved = Vec::new();
+    for incoming in issues {
+        match txn.get(&incoming.id)? {
+            None => txn.put(incoming.clone())?,
+            Some(existing) if existing == *incoming => {}
+            Some(existing) => {
+                let (m, notes) = crate::sync::merge::merge_issues(None, &existing, incoming);
+                resolved.extend(notes);
+                merged.push(incoming.id.clone());
+                txn.put(m)?;
+            }
+        }
+    }
+    Ok((merged, resolved))
+}
+
 /// What `promote` did.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct Promoted {
@@ -873,22 +894,9 @@ pub fn promote(store: &Store, actor: &Actor, items: &[(Namespace, String)], to: 
         }
         let done = store.mutate(to, actor, |txn| {
             txn.set_op("promote");
-            let mut merged = Vec::new();
-            let mut resolved = Vec::new();
-            for incoming in &issues {
-                match txn.get(&incoming.id)? {
-                    None => txn.put(incoming.clone())?,
-                    Some(existing) if existing == *incoming => {}
-                    Some(existing) => {
-                        let (m, notes) = crate::sync::merge::merge_issues(None, &existing, incoming);
-                        resolved.extend(notes);
-                        merged.push(incoming.id.clone());
-                        txn.put(m)?;
-                    }
-                }
-            }
+            let out = merge_in(txn, &issues)?;
             txn.add_trailer("Beads-Promoted-From", from.to_string());
-            Ok((merged, resolved))
+            Ok(out)
         })?;
         out.merged.extend(done.value.0);
         out.resolved.extend(done.value.1);

@@ -213,7 +213,7 @@ pub fn propose(store: &Store, actor: &Actor, items: &[(Namespace, String)], remo
         message.push_str(&format!("Beads-Proposed-From: {f}\n"));
     }
     message.push_str(&format!("Beads-Proposer: {}\n", actor.name));
-    let commit = write_commit(store, actor, tree_id, previous.map(|p| p.commit).into_iter().collect(), &message)?;
+    let commit = crate::store::txn::write_commit(store, actor, tree_id, previous.map(|p| p.commit).into_iter().collect(), &message)?;
     // Push first: the local ref records only what the remote accepted.
     let tracking = Namespace::from_ref(&format!("{REF_ROOT}remotes/{remote}/proposals/{name}"))?;
     let expected = store.tip(&tracking)?.map(|t| t.commit);
@@ -223,20 +223,6 @@ pub fn propose(store: &Store, actor: &Actor, items: &[(Namespace, String)], remo
     store.set_ref(&ns, commit, "git-beads: proposed")?;
     describe(store, ns.refname(), name, Some(remote.to_string()), true, Some(State::Offered))?
         .ok_or_else(|| Error::Invalid("the proposal just written is missing".into()))
-}
-
-fn write_commit(store: &Store, actor: &Actor, tree: ObjectId, parents: Vec<ObjectId>, message: &str) -> Result<ObjectId> {
-    let (author, committer) = crate::store::txn::signatures(store, actor);
-    let commit = gix::objs::Commit {
-        tree,
-        parents: parents.into_iter().collect(),
-        author,
-        committer,
-        encoding: None,
-        message: message.into(),
-        extra_headers: Vec::new(),
-    };
-    Ok(store.repo().write_object(&commit).map_err(|e| Error::git("could not write a commit", e))?.detach())
 }
 
 fn push(store: &Store, remote: &str, changes: &[transport::Change]) -> Result<()> {
@@ -338,20 +324,7 @@ pub fn accept(store: &Store, actor: &Actor, which: &[String], canonical: &Namesp
             issues_in(store, &ns, tip.tree)?.into_iter().filter(|i| only.as_ref().is_none_or(|o| o.contains(&i.id))).collect();
         let done = store.mutate(canonical, actor, |txn| {
             txn.set_op("accept");
-            let mut merged = Vec::new();
-            let mut resolved = Vec::new();
-            for incoming in &issues {
-                match txn.get(&incoming.id)? {
-                    None => txn.put(incoming.clone())?,
-                    Some(existing) if existing == *incoming => {}
-                    Some(existing) => {
-                        let (m, notes) = crate::sync::merge::merge_issues(None, &existing, incoming);
-                        resolved.extend(notes);
-                        merged.push(incoming.id.clone());
-                        txn.put(m)?;
-                    }
-                }
-            }
+            let (merged, resolved) = crate::ops::merge_in(txn, &issues)?;
             txn.set_summary(format!("accept proposal {} ({} issues)", p.name, issues.len()));
             txn.add_trailer("Beads-Proposal", p.name.clone());
             txn.add_trailer("Beads-Proposer", p.proposer.clone());
@@ -436,7 +409,7 @@ pub fn reject(store: &Store, actor: &Actor, which: &str, reason: &str) -> Result
         crate::store::txn::one_line(&p.proposer, 200),
         crate::store::txn::one_line(reason, 500)
     );
-    let commit = write_commit(store, actor, tip.tree, vec![tip.commit], &message)?;
+    let commit = crate::store::txn::write_commit(store, actor, tip.tree, vec![tip.commit], &message)?;
     let rejected = format!("{REF_ROOT}rejected/{}", p.name);
     match &p.remote {
         Some(remote) => {

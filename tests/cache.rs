@@ -160,17 +160,7 @@ fn a_stray_copy_under_another_path_never_hides_the_real_issue() {
     // Copy a's blob under a wrong path with plain git, behind the cache's back.
     let blob =
         env.git(&dir, &["rev-parse", &format!("refs/beads/heads/main:issues/{}/{}/{a}.json", &a[3..4], &a[4..5])]).trim().to_string();
-    let idx = env.path("scratch-index").display().to_string();
-    let run = |args: &[&str]| {
-        let mut c = std::process::Command::new("git");
-        c.env_clear();
-        for (k, v) in &env.vars {
-            c.env(k, v);
-        }
-        let out = c.env("GIT_INDEX_FILE", &idx).current_dir(&dir).args(args).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    };
+    let run = |args: &[&str]| env.git_scratch(&dir, args);
     run(&["read-tree", "refs/beads/heads/main"]);
     run(&["update-index", "--add", "--cacheinfo", &format!("100644,{blob},issues/z/z/{a}.json")]);
     run(&["update-index", "--add", "--cacheinfo", &format!("100644,{blob},issues/q/q/junk/x.txt")]);

@@ -5,31 +5,6 @@
 mod common;
 use common::Env;
 use serde_json::json;
-use std::path::Path;
-
-/// Commits `content` at `path` in the canonical namespace with plain git,
-/// bypassing git-beads (as another tool or a hand edit would).
-fn write_raw(env: &Env, dir: &Path, path: &str, content: &[u8]) {
-    let blob = env.git_stdin(dir, &["hash-object", "-w", "--stdin"], content);
-    let idx = env.path("scratch-index").display().to_string();
-    let run = |args: &[&str]| -> String {
-        let mut c = std::process::Command::new("git");
-        c.env_clear();
-        for (k, v) in &env.vars {
-            c.env(k, v);
-        }
-        c.env("GIT_INDEX_FILE", &idx).current_dir(dir).args(args);
-        let out = c.output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    };
-    let _ = std::fs::remove_file(&idx);
-    run(&["read-tree", "refs/beads/heads/main"]);
-    run(&["update-index", "--add", "--cacheinfo", &format!("100644,{blob},{path}")]);
-    let tree = run(&["write-tree"]);
-    let commit = env.git(dir, &["commit-tree", &tree, "-p", "refs/beads/heads/main", "-m", "hand edit"]).trim().to_string();
-    env.git(dir, &["update-ref", "refs/beads/heads/main", &commit]);
-}
 
 #[test]
 fn outside_a_repository() {
@@ -155,7 +130,7 @@ fn a_malformed_blob_is_named_and_everything_else_still_lists() {
     let env = Env::new();
     let dir = env.beads_repo("r");
     let a = env.create(&dir, &["Good one"]);
-    write_raw(&env, &dir, "issues/x/y/bd-xybad.json", b"{ not json");
+    env.write_blob(&dir, "issues/x/y/bd-xybad.json", b"{ not json");
     let blob = env.git(&dir, &["rev-parse", "refs/beads/heads/main:issues/x/y/bd-xybad.json"]).trim().to_string();
     let r = env.run(&dir, &["list"]);
     assert_eq!(r.code, 0);
@@ -193,7 +168,7 @@ fn an_unknown_format_version_in_a_blob_is_refused_by_name() {
     let dir = env.beads_repo("r");
     let a = env.create(&dir, &["Good one"]);
     let future = b"{\n  \"format_version\": 2,\n  \"id\": \"bd-fut1\",\n  \"title\": \"From the future\",\n  \"created_at\": \"2026-01-01T00:00:00Z\"\n}\n";
-    write_raw(&env, &dir, "issues/f/u/bd-fut1.json", future);
+    env.write_blob(&dir, "issues/f/u/bd-fut1.json", future);
     let r = env.run(&dir, &["list", "--json"]);
     assert_eq!(r.code, 0);
     let listed: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -209,7 +184,7 @@ fn an_unknown_namespace_format_is_refused_whole() {
     let env = Env::new();
     let dir = env.beads_repo("r");
     env.create(&dir, &["One"]);
-    write_raw(&env, &dir, "format", b"{\"format_version\": 7}\n");
+    env.write_blob(&dir, "format", b"{\"format_version\": 7}\n");
     let tip = env.tip(&dir, "refs/beads/heads/main");
     let r = env.fails(&dir, &["list"], 1);
     assert!(r.stderr.contains("namespace refs/beads/heads/main uses format version 7; this git-beads reads version 1"), "{}", r.stderr);
@@ -228,7 +203,7 @@ fn a_blob_under_the_wrong_name_is_refused() {
     let dir = env.beads_repo("r");
     let a = env.create(&dir, &["Real"]);
     let text = env.git(&dir, &["cat-file", "-p", &format!("refs/beads/heads/main:issues/x/f/{a}.json")]);
-    write_raw(&env, &dir, "issues/z/z/bd-zzcopy.json", text.as_bytes());
+    env.write_blob(&dir, "issues/z/z/bd-zzcopy.json", text.as_bytes());
     let r = env.run(&dir, &["list", "--json"]);
     assert_eq!(r.json().as_array().unwrap().len(), 1);
     assert!(r.stderr.contains("its path names another issue"), "{}", r.stderr);
@@ -348,7 +323,7 @@ fn import_never_overwrites_an_unreadable_blob() {
     let dir = env.beads_repo("r");
     let future = b"{\n  \"format_version\": 2,\n  \"id\": \"bd-fut1\",\n  \"title\": \"From the future\",\n  \"created_at\": \"2026-01-01T00:00:00Z\"\n}\n";
     env.create(&dir, &["One"]);
-    write_raw(&env, &dir, "issues/f/u/bd-fut1.json", future);
+    env.write_blob(&dir, "issues/f/u/bd-fut1.json", future);
     let tip = env.tip(&dir, "refs/beads/heads/main");
     let file = env.path("in.jsonl");
     std::fs::write(&file, "{\"id\":\"bd-fut1\",\"title\":\"older\",\"created_at\":\"2026-01-01T00:00:00Z\"}\n").unwrap();

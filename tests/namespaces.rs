@@ -250,6 +250,15 @@ fn oss() -> Oss {
     Oss { env, upstream, fork, planning, maintainer }
 }
 
+/// [`oss`] with a canonical issue upstream and a contributor set up.
+fn oss_with_contributor() -> (Oss, PathBuf) {
+    let o = oss();
+    o.env.create(&o.maintainer, &["Seed"]);
+    o.env.ok(&o.maintainer, &["sync"]);
+    let c = o.contributor("contributor");
+    (o, c)
+}
+
 impl Oss {
     /// A contributor's clone of the fork, with upstream, set up for planning.
     fn contributor(&self, name: &str) -> PathBuf {
@@ -337,11 +346,8 @@ fn use_case_oss_contributor_plans_privately_proposes_and_is_accepted() {
 
 #[test]
 fn use_case_rejected_and_withdrawn_proposals() {
-    let o = oss();
+    let (o, c) = oss_with_contributor();
     let env = &o.env;
-    env.create(&o.maintainer, &["Seed"]);
-    env.ok(&o.maintainer, &["sync"]);
-    let c = o.contributor("contributor");
     let a = env.create(&c, &["Rejected idea"]);
     let b = env.create(&c, &["Withdrawn idea"]);
     let pa = env.json(&c, &["propose", &a, "--name", "dark-mode"])["name"].as_str().unwrap().to_string();
@@ -372,11 +378,8 @@ fn use_case_rejected_and_withdrawn_proposals() {
 
 #[test]
 fn proposing_to_a_missing_or_refusing_remote_leaves_nothing_behind() {
-    let o = oss();
+    let (o, c) = oss_with_contributor();
     let env = &o.env;
-    env.create(&o.maintainer, &["Seed"]);
-    env.ok(&o.maintainer, &["sync"]);
-    let c = o.contributor("contributor");
     let a = env.create(&c, &["An idea"]);
     let r = env.fails(&c, &["propose", &a, "--to", "nowhere"], 6);
     assert!(r.stderr.contains("no remote named \"nowhere\""), "{}", r.stderr);
@@ -585,11 +588,8 @@ fn namespaces_of_branches_still_on_the_remote_are_not_pruned_and_deletions_reach
 
 #[test]
 fn an_accepted_proposal_from_a_branch_shows_once_and_resolves_to_canonical() {
-    let o = oss();
+    let (o, c) = oss_with_contributor();
     let env = &o.env;
-    env.create(&o.maintainer, &["Seed"]);
-    env.ok(&o.maintainer, &["sync"]);
-    let c = o.contributor("contributor");
     env.git(&c, &["checkout", "-q", "-b", "dark"]);
     let idea = env.create(&c, &["Dark mode", "--ns", "dark"]);
     let name = env.json(&c, &["propose", &idea])["name"].as_str().unwrap().to_string();
@@ -637,11 +637,8 @@ fn qualified_dependencies_resolve_here_and_stay_as_written_for_unfetched_project
 
 #[test]
 fn proposals_go_upstream_only_and_withdraw_touches_only_ours() {
-    let o = oss();
+    let (o, c) = oss_with_contributor();
     let env = &o.env;
-    env.create(&o.maintainer, &["Seed"]);
-    env.ok(&o.maintainer, &["sync"]);
-    let c = o.contributor("contributor");
     let idea = env.create(&c, &["An idea"]);
     let r = env.fails(&c, &["propose", &idea, "--to", "beads-planning"], 4);
     assert!(r.stderr.contains("beads-planning is your planning remote"), "{}", r.stderr);
@@ -684,11 +681,8 @@ fn a_shared_planning_repository_keeps_projects_with_dashed_names_apart() {
 
 #[test]
 fn an_accept_that_cannot_be_published_says_what_happened() {
-    let o = oss();
+    let (o, c) = oss_with_contributor();
     let env = &o.env;
-    env.create(&o.maintainer, &["Seed"]);
-    env.ok(&o.maintainer, &["sync"]);
-    let c = o.contributor("contributor");
     let idea = env.create(&c, &["An idea"]);
     let name = env.json(&c, &["propose", &idea])["name"].as_str().unwrap().to_string();
     env.ok(&o.maintainer, &["fetch"]);
@@ -707,11 +701,8 @@ fn an_accept_that_cannot_be_published_says_what_happened() {
 fn a_proposal_left_on_the_contributors_fork_is_accepted_and_cleaned_up_by_the_contributor() {
     // The contributor cannot push to upstream, so the proposal stays on the
     // fork; the maintainer reads it from there but cannot push to the fork.
-    let o = oss();
+    let (o, c) = oss_with_contributor();
     let env = &o.env;
-    env.create(&o.maintainer, &["Seed"]);
-    env.ok(&o.maintainer, &["sync"]);
-    let c = o.contributor("contributor");
     let idea = env.create(&c, &["Offered from the fork"]);
     let name = env.json(&c, &["propose", &idea, "--to", "origin"])["name"].as_str().unwrap().to_string();
     let on_fork = format!("refs/beads/proposals/{name}");

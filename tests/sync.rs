@@ -269,17 +269,7 @@ fn an_invalid_blob_on_the_remote_is_refused_and_the_rest_merges() {
     // b publishes a good issue and, by hand, a broken blob.
     let good = env.create(b, &["Good from B"]);
     let blob = env.git_stdin(b, &["hash-object", "-w", "--stdin"], b"{ broken");
-    let idx = env.path("scratch-index").display().to_string();
-    let with_index = |args: &[&str]| {
-        let mut c = Command::new("git");
-        c.env_clear();
-        for (k, v) in &env.vars {
-            c.env(k, v);
-        }
-        let out = c.env("GIT_INDEX_FILE", &idx).current_dir(b).args(args).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    };
+    let with_index = |args: &[&str]| env.git_scratch(b, args);
     with_index(&["read-tree", "refs/beads/heads/main"]);
     with_index(&["update-index", "--add", "--cacheinfo", &format!("100644,{blob},issues/x/x/bd-xxbad.json")]);
     let t = with_index(&["write-tree"]);
@@ -568,17 +558,7 @@ fn a_new_clone_does_not_adopt_a_namespace_with_unreadable_blobs() {
     // Publish a blob from a newer format by hand.
     let future = b"{\n  \"format_version\": 2,\n  \"id\": \"bd-fut1\",\n  \"title\": \"From the future\",\n  \"created_at\": \"2026-01-01T00:00:00Z\"\n}\n";
     let blob = env.git_stdin(x, &["hash-object", "-w", "--stdin"], future);
-    let idx = env.path("scratch-index").display().to_string();
-    let run = |args: &[&str]| {
-        let mut c = Command::new("git");
-        c.env_clear();
-        for (k, v) in &env.vars {
-            c.env(k, v);
-        }
-        let out = c.env("GIT_INDEX_FILE", &idx).current_dir(x).args(args).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    };
+    let run = |args: &[&str]| env.git_scratch(x, args);
     run(&["read-tree", "refs/beads/heads/main"]);
     run(&["update-index", "--add", "--cacheinfo", &format!("100644,{blob},issues/f/u/bd-fut1.json")]);
     let t = run(&["write-tree"]);

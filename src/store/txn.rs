@@ -311,6 +311,22 @@ pub fn one_line(s: &str, max: usize) -> String {
     }
 }
 
+/// Writes a commit of `tree` with `parents` and `message`, authored by
+/// `actor` (no ref moves: callers compare-and-swap or push it).
+pub fn write_commit(store: &Store, actor: &Actor, tree: ObjectId, parents: Vec<ObjectId>, message: &str) -> Result<ObjectId> {
+    let (author, committer) = signatures(store, actor);
+    let commit = gix::objs::Commit {
+        tree,
+        parents: parents.into_iter().collect(),
+        author,
+        committer,
+        encoding: None,
+        message: message.into(),
+        extra_headers: Vec::new(),
+    };
+    Ok(store.repo().write_object(&commit).map_err(|e| Error::git("could not write a commit", e))?.detach())
+}
+
 /// The author (the actor) and committer (the git identity) of a commit written now.
 pub(crate) fn signatures(store: &Store, actor: &Actor) -> (gix::actor::Signature, gix::actor::Signature) {
     let repo = store.repo();

@@ -285,20 +285,6 @@ struct Plan {
     report: NsReport,
 }
 
-fn write_merge_commit(store: &Store, actor: &Actor, tree: ObjectId, parents: Vec<ObjectId>, message: &str) -> Result<ObjectId> {
-    let (author, committer) = crate::store::txn::signatures(store, actor);
-    let commit = gix::objs::Commit {
-        tree,
-        parents: parents.into_iter().collect(),
-        author,
-        committer,
-        encoding: None,
-        message: message.into(),
-        extra_headers: Vec::new(),
-    };
-    Ok(store.repo().write_object(&commit).map_err(|e| Error::git("could not write the merge commit", e))?.detach())
-}
-
 fn merge_message(ns: &Namespace, remote: &str, base: Option<ObjectId>, report: &NsReport) -> String {
     let mut m = format!("sync: merge {remote} into {}", ns.short());
     if !report.resolved.is_empty() {
@@ -401,7 +387,7 @@ fn integrate(
     {
         return Ok(l.commit);
     }
-    write_merge_commit(store, actor, tree_id, parents, &merge_message(ns, remote_name, base, report))
+    crate::store::txn::write_commit(store, actor, tree_id, parents, &merge_message(ns, remote_name, base, report))
 }
 
 fn plan(store: &Store, actor: &Actor, ns: &Namespace, remote_name: &str) -> Result<Plan> {

@@ -231,23 +231,24 @@ impl Env {
         out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
     }
 
+    /// Runs `git` in `dir` with a scratch index file (never the
+    /// repository's own), returning trimmed stdout: for building trees by hand.
+    pub fn git_scratch(&self, dir: &Path, args: &[&str]) -> String {
+        let mut c = Command::new("git");
+        self.apply(&mut c);
+        c.env("GIT_INDEX_FILE", self.path("scratch-index")).current_dir(dir).args(args);
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
     /// Replaces (or adds) one path in the canonical namespace with
     /// `content`, with plain git: what a hand edit or another tool would do.
     pub fn write_blob(&self, dir: &Path, path: &str, content: &[u8]) {
         let blob = self.git_stdin(dir, &["hash-object", "-w", "--stdin"], content);
-        let idx = self.path("scratch-index");
-        let _ = std::fs::remove_file(&idx);
-        let with_index = |args: &[&str]| {
-            let mut c = Command::new("git");
-            self.apply(&mut c);
-            c.env("GIT_INDEX_FILE", &idx).current_dir(dir).args(args);
-            let out = c.output().unwrap();
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-            String::from_utf8_lossy(&out.stdout).trim().to_string()
-        };
-        with_index(&["read-tree", "refs/beads/heads/main"]);
-        with_index(&["update-index", "--add", "--cacheinfo", &format!("100644,{blob},{path}")]);
-        let tree = with_index(&["write-tree"]);
+        self.git_scratch(dir, &["read-tree", "refs/beads/heads/main"]);
+        self.git_scratch(dir, &["update-index", "--add", "--cacheinfo", &format!("100644,{blob},{path}")]);
+        let tree = self.git_scratch(dir, &["write-tree"]);
         let commit = self.git(dir, &["commit-tree", &tree, "-p", "refs/beads/heads/main", "-m", "hand edit"]).trim().to_string();
         self.git(dir, &["update-ref", "refs/beads/heads/main", &commit]);
     }
