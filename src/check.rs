@@ -91,11 +91,13 @@ pub struct Mention {
 pub fn mentions(message: &str) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
     let mut push = |id: &str, kind: MentionKind| {
-        let id = id.trim_matches(|c: char| matches!(c, '(' | ')' | '.' | ';' | '"' | '\'' | '`'));
-        if plausible(id) && !out.iter().any(|m| m.id == id && m.kind == kind) {
+        let id = id.trim_matches(|c: char| matches!(c, '(' | ')' | '[' | ']' | '.' | ';' | '"' | '\'' | '`'));
+        if plausible(id) && !out.iter().any(|m| m.id.eq_ignore_ascii_case(id) && m.kind == kind) {
             out.push(Mention { id: id.to_string(), kind });
         }
     };
+    let tokens =
+        |s: &str| s.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()).map(str::to_string).collect::<Vec<_>>();
     for line in message.lines() {
         let line = line.trim();
         if let Some((key, value)) = line.split_once(':') {
@@ -107,17 +109,23 @@ pub fn mentions(message: &str) -> Vec<Mention> {
                 _ => None,
             };
             if let Some(kind) = kind {
-                for token in value.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()) {
-                    push(token, kind);
+                for token in tokens(value) {
+                    push(&token, kind);
                 }
                 continue;
             }
         }
+        // Bracketed IDs: `[bd-a3f2]`, `[bd-a3f2, bd-b7c9]`; an unclosed `[`
+        // before one does not hide it.
         let mut rest = line;
         while let Some(open) = rest.find('[') {
             let after = &rest[open + 1..];
             let Some(close) = after.find(']') else { break };
-            push(&after[..close], MentionKind::Bracket);
+            let inside = &after[..close];
+            let inner = inside.rfind('[').map_or(inside, |i| &inside[i + 1..]);
+            for token in tokens(inner) {
+                push(&token, MentionKind::Bracket);
+            }
             rest = &after[close + 1..];
         }
     }
@@ -130,6 +138,71 @@ fn plausible(token: &str) -> bool {
         && !token.contains("://")
         && (token.contains('-') || token.contains(':'))
         && id::validate_reference(token).is_ok()
+}
+
+/// Which mentions are this project's issues, and what they resolve to:
+/// the rules `check`, `close-from-commits` and the commit-msg hook share.
+pub struct Resolver<'v> {
+    store: &'v Store,
+    view: &'v View,
+    prefixes: BTreeSet<String>,
+}
+
+/// What a mention names.
+#[derive(Debug)]
+pub enum Named {
+    Issue(Node),
+    /// Nothing of that ID (the error says why).
+    Missing(Error),
+    /// Only a shortened ID: a commit message is forever, so it must be whole.
+    NotWhole {
+        candidate: String,
+    },
+    Ambiguous(Error),
+}
+
+impl<'v> Resolver<'v> {
+    /// A resolver over `view`; the prefixes of its issues (and
+    /// `beads.prefix`) are this project's.
+    pub fn new(store: &'v Store, view: &'v View, u: &crate::graph::Universe<'_>) -> Resolver<'v> {
+        let mut prefixes: BTreeSet<String> = u.nodes().filter_map(|n| id::prefix_of(u.id(n)).map(str::to_ascii_lowercase)).collect();
+        prefixes.insert(store.prefix().to_ascii_lowercase());
+        Resolver { store, view, prefixes }
+    }
+
+    /// Whether a mention refers to an issue of this project (or of a
+    /// project fetched here): `bd-a3f2` with a prefix the project uses,
+    /// `proj:...` for this project or a fetched one. `JIRA-12`, `[ci:skip]`
+    /// and the like do not count.
+    pub fn counts(&self, m: &Mention) -> bool {
+        match m.id.split_once(':') {
+            Some((project, _)) => {
+                !self.view.is_foreign(&m.id)
+                    || self
+                        .store
+                        .namespaces()
+                        .is_ok_and(|all| all.iter().any(|ns| matches!(ns.kind(), Kind::Tracking { remote, .. } if remote == project)))
+            }
+            None => id::prefix_of(&m.id).is_some_and(|p| self.prefixes.contains(&p.to_ascii_lowercase())),
+        }
+    }
+
+    /// What `m` names: exactly one issue by its whole ID (any case), or by
+    /// a qualified reference whose hash is whole.
+    pub fn resolve(&self, u: &crate::graph::Universe<'_>, m: &Mention) -> Named {
+        match self.view.resolve(self.store, u, &m.id) {
+            Ok(n) => {
+                let whole = u.id(n);
+                let typed = m.id.rsplit(':').next().unwrap_or(&m.id).to_ascii_lowercase();
+                let hash = id::hash_part(whole).to_ascii_lowercase();
+                let exact = m.id.eq_ignore_ascii_case(whole)
+                    || (m.id.contains(':') && (typed == hash || typed.ends_with(&format!("-{hash}")) || typed.eq_ignore_ascii_case(whole)));
+                if exact { Named::Issue(n) } else { Named::NotWhole { candidate: whole.to_string() } }
+            }
+            Err(e @ (Error::Ambiguous { .. } | Error::InSeveralNamespaces { .. })) => Named::Ambiguous(e),
+            Err(e) => Named::Missing(e),
+        }
+    }
 }
 
 /// One problem found.
@@ -238,10 +311,16 @@ pub fn check(store: &Store, opts: &Options) -> Result<Report> {
     let git = Git::new(store.repo().git_dir());
     let namespaces = effective_namespaces(store, opts.remote.as_deref())?;
     if namespaces.is_empty() {
-        return Err(cannot(
-            "there are no beads refs in this clone (CI checkouts fetch none)",
-            "fetch them with `git beads check --fetch origin`, or `git fetch origin '+refs/beads/*:refs/beads/remotes/origin/*'`",
-        ));
+        return Err(match &opts.remote {
+            Some(r) => cannot(
+                format!("there are no beads refs in this clone, and {r} has none either"),
+                format!("check the remote's name, or create the issues first (`git beads sync {r}` from a clone that has them)"),
+            ),
+            None => cannot(
+                "there are no beads refs in this clone (CI checkouts fetch none)",
+                "fetch them with `git beads check --fetch origin`, or `git fetch origin '+refs/beads/*:refs/beads/remotes/origin/*'`",
+            ),
+        });
     }
     let mut findings = Vec::new();
 
@@ -307,10 +386,7 @@ pub fn check(store: &Store, opts: &Options) -> Result<Report> {
     let u = view.universe();
     let analysis = u.analyze();
     let issues = u.len();
-    let mut known_prefixes: BTreeSet<String> = u.nodes().filter_map(|n| id::prefix_of(u.id(n)).map(str::to_string)).collect();
-    if let Some(p) = &store.settings().prefix {
-        known_prefixes.insert(p.clone());
-    }
+    let resolver = Resolver::new(store, &view, &u);
 
     for n in u.nodes() {
         for (target, d) in u.deps(n) {
@@ -345,16 +421,15 @@ pub fn check(store: &Store, opts: &Options) -> Result<Report> {
         Some((shown, base, head)) => (Some(shown), read_commits(&git, &base, &head)?),
         None => (None, Vec::new()),
     };
-    let counts = |m: &Mention| m.id.contains(':') || id::prefix_of(&m.id).is_some_and(|p| known_prefixes.contains(p));
     let mut infos = Vec::new();
     // Issues some commit of the range closes: they do not block each other.
     let mut closed_in_range: HashSet<Node> = HashSet::new();
-    let mut resolved: Vec<(usize, Mention, std::result::Result<Node, Error>)> = Vec::new();
+    let mut resolved: Vec<(usize, Mention, Named)> = Vec::new();
     for (i, (sha, message)) in commits.iter().enumerate() {
-        let ms: Vec<Mention> = mentions(message).into_iter().filter(counts).collect();
+        let ms: Vec<Mention> = mentions(message).into_iter().filter(|m| resolver.counts(m)).collect();
         for m in &ms {
-            let r = view.resolve(store, &u, &m.id);
-            if let (Ok(n), true) = (&r, m.kind.closes()) {
+            let r = resolver.resolve(&u, m);
+            if let (Named::Issue(n), true) = (&r, m.kind.closes()) {
                 closed_in_range.insert(*n);
             }
             resolved.push((i, m.clone(), r));
@@ -366,16 +441,25 @@ pub fn check(store: &Store, opts: &Options) -> Result<Report> {
         let short = &info.commit[..info.commit.len().min(12)];
         let at = format!("commit {short} ({:?})", one_line(&info.subject, 72));
         let mut f = match r {
-            Err(Error::NotFound { .. }) => Finding::new(
+            Named::Missing(Error::NotFound { .. }) => Finding::new(
                 "missing-issue",
                 Severity::Error,
                 format!("{at} names {} ({}), which does not exist in any namespace", m.id, m.kind.label()),
             ),
-            Err(e @ (Error::Ambiguous { .. } | Error::InSeveralNamespaces { .. })) => {
+            Named::Missing(e) => Finding::new("missing-issue", Severity::Error, format!("{at} names {}, which cannot be read: {e}", m.id)),
+            Named::NotWhole { candidate } => Finding::new(
+                "missing-issue",
+                Severity::Error,
+                format!(
+                    "{at} names {} ({}), which is not a whole ID (write {candidate}: a shortened ID may name another issue later)",
+                    m.id,
+                    m.kind.label()
+                ),
+            ),
+            Named::Ambiguous(e) => {
                 Finding::new("ambiguous-issue", Severity::Error, format!("{at} names {}, which is ambiguous: {e}", m.id))
             }
-            Err(e) => Finding::new("missing-issue", Severity::Error, format!("{at} names {}, which cannot be read: {e}", m.id)),
-            Ok(n) if m.kind.closes() => {
+            Named::Issue(n) if m.kind.closes() => {
                 let blockers: Vec<Blocker> = u
                     .blockers(&analysis, n)
                     .into_iter()
@@ -391,7 +475,7 @@ pub fn check(store: &Store, opts: &Options) -> Result<Report> {
                     format!("{at} closes {} ({}), which is still blocked by {}", u.id(n), m.kind.label(), what.join(", ")),
                 )
             }
-            Ok(_) => continue,
+            Named::Issue(_) => continue,
         };
         f.commit = Some(info.commit.clone());
         f.issue = Some(m.id.clone());
@@ -479,9 +563,11 @@ fn pr_branch(store: &Store, git: &Git, opts: &Options) -> Result<Option<String>>
     match opts.head.as_deref() {
         None | Some("HEAD") => Ok(store.current_branch()),
         Some(h) => {
-            let out = git.output(["rev-parse", "--symbolic-full-name", "--end-of-options", h])?;
-            let full = String::from_utf8_lossy(&out.stdout).trim().to_string();
-            Ok(full.strip_prefix("refs/heads/").map(str::to_string))
+            // (`--end-of-options` would be echoed back by rev-parse here; the
+            // head was resolved as a commit already, so it is no option.)
+            let out = git.output(["rev-parse", "--symbolic-full-name", h])?;
+            let text = String::from_utf8_lossy(&out.stdout);
+            Ok(text.lines().last().and_then(|l| l.trim().strip_prefix("refs/heads/")).map(str::to_string))
         }
     }
 }
@@ -517,15 +603,20 @@ fn resolve_range(store: &Store, git: &Git, opts: &Options) -> Result<Option<(Str
     };
     let base = resolve_commit(git, &base_rev, "base")?;
     let head = resolve_commit(git, &head_rev, "head")?;
-    // In a shallow clone, a missing merge base would make base..head run to
-    // the shallow boundary: say so instead of checking the wrong commits.
-    if is_shallow(git)? && !git.output(["merge-base", &base, &head])?.status.success() {
+    shallow_guard(git, &base, &head, &format!("{base_rev}..{head_rev}"))?;
+    Ok(Some((format!("{base_rev}..{head_rev}"), base, head)))
+}
+
+/// In a shallow clone, a missing merge base would make `base..head` run to
+/// the shallow boundary: say so instead of reading the wrong commits.
+fn shallow_guard(git: &Git, base: &str, head: &str, shown: &str) -> Result<()> {
+    if is_shallow(git)? && !git.output(["merge-base", base, head])?.status.success() {
         return Err(cannot(
-            format!("{base_rev} and {head_rev} have no common history in this shallow clone"),
-            "fetch more history (`git fetch --deepen=200`, or `fetch-depth: 0` in actions/checkout) and check again",
+            format!("the two ends of {shown} have no common history in this shallow clone"),
+            "fetch more history (`git fetch --deepen=200`, or `fetch-depth: 0` in actions/checkout) and try again",
         ));
     }
-    Ok(Some((format!("{base_rev}..{head_rev}"), base, head)))
+    Ok(())
 }
 
 /// The base when none is given: the pull request's target branch on its
@@ -593,30 +684,35 @@ pub struct ClosedIssue {
 /// it lives in. Running it again changes nothing.
 pub fn close_from_commits(store: &Store, actor: &crate::store::Actor, range: &str, namespaces: &[Namespace]) -> Result<Closed> {
     let git = Git::new(store.repo().git_dir());
+    if range.contains("...") {
+        return Err(Error::Invalid(format!("{range:?} is a symmetric difference: give the merged commits as BASE..HEAD")));
+    }
     let (base, head) = match range.split_once("..") {
-        Some((b, h)) => (b.trim_end_matches('.'), if h.is_empty() { "HEAD" } else { h }),
+        Some((b, h)) => (if b.is_empty() { "HEAD" } else { b }, if h.is_empty() { "HEAD" } else { h }),
         None => return Err(Error::Invalid(format!("{range:?} is not a range: expected BASE..HEAD"))),
     };
-    let base = resolve_commit(&git, if base.is_empty() { "HEAD" } else { base }, "base")?;
+    let base = resolve_commit(&git, base, "base")?;
     let head = resolve_commit(&git, head, "head")?;
+    shallow_guard(&git, &base, &head, range)?;
     let commits = read_commits(&git, &base, &head)?;
     let view = View::open(store, namespaces)?;
     let u = view.universe();
+    let resolver = Resolver::new(store, &view, &u);
     let mut out = Closed { commits: commits.len(), ..Default::default() };
     // (namespace, id) -> the first commit that closes it.
     let mut to_close: BTreeMap<(Namespace, String), String> = BTreeMap::new();
     for (sha, message) in &commits {
-        for m in mentions(message).into_iter().filter(|m| m.kind.closes()) {
-            match view.resolve(store, &u, &m.id) {
-                Ok(n) if status_code::is_done(u.status_code(n)) => {
+        for m in mentions(message).into_iter().filter(|m| m.kind.closes() && resolver.counts(m)) {
+            match resolver.resolve(&u, &m) {
+                Named::Issue(n) if status_code::is_done(u.status_code(n)) => {
                     if !out.already_closed.contains(&u.id(n).to_string()) {
                         out.already_closed.push(u.id(n).to_string());
                     }
                 }
-                Ok(n) => {
+                Named::Issue(n) => {
                     to_close.entry((view.namespace_of(&u, n).clone(), u.id(n).to_string())).or_insert_with(|| sha.clone());
                 }
-                Err(_) => out.missing.push(ClosedIssue { id: m.id.clone(), commit: sha.clone(), namespace: None }),
+                _ => out.missing.push(ClosedIssue { id: m.id.clone(), commit: sha.clone(), namespace: None }),
             }
         }
     }
@@ -657,5 +753,13 @@ mod tests {
         );
         assert!(ids("Closes: nothing here\n").is_empty(), "words without a dash are not IDs");
         assert_eq!(ids("Closes: bd-1\nCloses: bd-1").len(), 1);
+    }
+
+    #[test]
+    fn brackets_in_trailers_lists_and_unclosed_brackets() {
+        assert_eq!(ids("Closes: [bd-a1]"), [("bd-a1".to_string(), MentionKind::Closes)]);
+        assert_eq!(ids("Both [bd-a1, bd-b2]"), [("bd-a1".to_string(), MentionKind::Bracket), ("bd-b2".to_string(), MentionKind::Bracket)]);
+        assert_eq!(ids("nested [a [bd-c3]"), [("bd-c3".to_string(), MentionKind::Bracket)]);
+        assert_eq!(ids("CLOSES: BD-D4"), [("BD-D4".to_string(), MentionKind::Closes)]);
     }
 }

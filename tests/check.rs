@@ -289,3 +289,78 @@ fn close_from_commits_closes_what_was_merged_once() {
     let r = env.run(&dir, &["close-from-commits", "not-a-range"]);
     assert_eq!(r.code, 4, "{}", r.stderr);
 }
+
+#[test]
+fn only_this_projects_whole_ids_count() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let a = env.create(&dir, &["Something"]);
+    env.git(&dir, &["checkout", "-q", "-b", "feature"]);
+    // Other trackers' and tools' bracketed words are not issues.
+    commit(&env, &dir, "Quick fix [ci:skip] [WIP:draft]\n\nRefs: upstream:abc-123, JIRA-12");
+    let (code, report) = check_json(&env, &dir, &[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["commits"][0]["mentions"], json!([]));
+    // A shortened ID is refused: a commit message is forever.
+    let short = &a[..a.len() - 1];
+    commit(&env, &dir, &format!("Fix it\n\nFixes: {short}"));
+    let (code, report) = check_json(&env, &dir, &[]);
+    assert_eq!(code, 1);
+    assert!(report["findings"][0]["message"].as_str().unwrap().contains(&format!("is not a whole ID (write {a}")), "{report}");
+    // Whole IDs in any case, in brackets inside trailers, and qualified.
+    env.git(&dir, &["config", "beads.project", "proj"]);
+    commit(&env, &dir, &format!("Again\n\nCloses: [{}]\nRefs: proj:{}", a.to_uppercase(), &a[3..]));
+    let (_, report) = check_json(&env, &dir, &["--base", "HEAD~1"]);
+    assert_eq!(report["passed"], json!(true), "{report}");
+    assert_eq!(report["commits"][0]["mentions"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn the_branch_comes_from_head_and_odd_input_is_handled() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    env.git(&dir, &["checkout", "-q", "-b", "feature"]);
+    env.create(&dir, &["Left open"]);
+    commit(&env, &dir, "Subject with \u{ffff} and \u{1b}[31mescapes\u{1b}[0m");
+    env.git(&dir, &["checkout", "-q", "main"]);
+    let (code, report) = check_json(&env, &dir, &["--base", "main", "--head", "feature"]);
+    assert_eq!((code, report["branch"].clone()), (1, json!("feature")));
+    // JUnit stays well-formed XML whatever the subjects hold.
+    let r = env.run(&dir, &["check", "--base", "main", "--head", "feature", "--format", "junit"]);
+    assert!(!r.stdout.contains('\u{ffff}') && !r.stdout.contains('\u{1b}'), "{}", r.stdout);
+    // Human output shows escapes, never the raw control characters.
+    let r = env.run(&dir, &["check", "--base", "main", "--head", "feature"]);
+    assert!(!r.stdout.contains('\u{1b}'));
+    // `git -c` settings reach it.
+    let out = env.git_output(&dir, &["-c", "beads.check.openBranchIssues=off", "beads", "check", "--base", "main", "--head", "feature"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    // Outside a repository it could not check: exit 2.
+    let nowhere = env.path("nowhere");
+    std::fs::create_dir_all(&nowhere).unwrap();
+    let r = env.run(&nowhere, &["check"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("could not check: not a git repository"), "{}", r.stderr);
+    // A remote without beads refs: no advice to fetch what was just fetched.
+    let bare = env.path("empty.git");
+    env.git(&env.path(""), &["init", "-q", "--bare", bare.to_str().unwrap()]);
+    let plain = env.repo("plain");
+    env.git(&plain, &["remote", "add", "origin", bare.to_str().unwrap()]);
+    let r = env.run(&plain, &["check", "--fetch", "origin"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("origin has none either"), "{}", r.stderr);
+}
+
+#[test]
+fn close_from_commits_takes_plain_ranges_and_only_this_projects_issues() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    let a = env.create(&dir, &["Fix the login"]);
+    let before = env.git(&dir, &["rev-parse", "HEAD"]).trim().to_string();
+    commit(&env, &dir, &format!("Login\n\nCloses: {a}, JIRA-12"));
+    let r = env.run(&dir, &["close-from-commits", &format!("{before}...HEAD")]);
+    assert_eq!(r.code, 4);
+    assert!(r.stderr.contains("symmetric difference"), "{}", r.stderr);
+    let out = env.json(&dir, &["close-from-commits", &format!("{before}..")]);
+    assert_eq!(out["closed"][0]["id"], json!(a));
+    assert_eq!(out["missing"], json!([]), "JIRA-12 is not this project's");
+}

@@ -155,3 +155,67 @@ fn unusable_hook_folders_and_name_clashes_change_nothing() {
     let r = env.fails(&dir, &["hooks", "run", "pre-commit"], 2);
     assert!(r.stderr.contains("unknown hook"), "{}", r.stderr);
 }
+
+#[test]
+fn husky_style_hooks_keep_working_and_dry_runs_and_fresh_branches_are_left_alone() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    // Husky (v5 and later): core.hooksPath = .husky/_, whose hook files source
+    // `h`, which finds the user's script from basename "$0".
+    let husky = dir.join(".husky");
+    std::fs::create_dir_all(husky.join("_")).unwrap();
+    std::fs::write(husky.join("_/.gitignore"), "*\n").unwrap();
+    write_exec(
+        &husky.join("_/h"),
+        "#!/usr/bin/env sh\nn=$(basename \"$0\")\ns=$(dirname \"$(dirname \"$0\")\")/$n\n[ ! -f \"$s\" ] && exit 0\nsh -e \"$s\" \"$@\"\nexit $?\n",
+    );
+    write_exec(&husky.join("_/commit-msg"), "#!/usr/bin/env sh\n. \"${0%/*}/h\"\n");
+    std::fs::write(husky.join("commit-msg"), "if grep -q forbidden \"$1\"; then echo 'husky: forbidden word' >&2; exit 1; fi\n").unwrap();
+    env.git(&dir, &["add", ".husky"]);
+    env.git(&dir, &["commit", "-q", "-m", "husky"]);
+    env.git(&dir, &["config", "core.hooksPath", ".husky/_"]);
+    let commit_with = |msg: &str| {
+        let n = std::fs::read_dir(&dir).unwrap().count();
+        std::fs::write(dir.join(format!("f{n}")), msg).unwrap();
+        env.git(&dir, &["add", "."]);
+        env.git_output(&dir, &["commit", "-q", "-m", msg])
+    };
+    assert!(!commit_with("a forbidden word").status.success(), "husky refuses before install");
+    env.git(&dir, &["reset", "-q"]);
+    env.ok_writing_worktree(&dir, &["hooks", "install"]);
+    assert_eq!(states(&env, &dir)[1], ("commit-msg".to_string(), "chained".to_string()));
+    let out = commit_with("a forbidden word");
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("husky: forbidden word"), "husky still refuses");
+    env.git(&dir, &["reset", "-q"]);
+    let out = commit_with("fine, but names [bd-ghost]");
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("names bd-ghost, which does not exist"));
+    env.ok_writing_worktree(&dir, &["hooks", "uninstall"]);
+    assert_eq!(std::fs::read_to_string(husky.join("_/commit-msg")).unwrap(), "#!/usr/bin/env sh\n. \"${0%/*}/h\"\n");
+    env.git(&dir, &["config", "--unset", "core.hooksPath"]);
+
+    // A dry-run push syncs nothing.
+    let remote = env.path("remote.git");
+    env.git(&env.path(""), &["init", "-q", "--bare", remote.to_str().unwrap()]);
+    env.git(&dir, &["remote", "add", "origin", remote.to_str().unwrap()]);
+    env.ok(&dir, &["init"]);
+    env.ok(&dir, &["hooks", "install"]);
+    env.create(&dir, &["Not to be pushed by a dry run"]);
+    let out = env.git_output(&dir, &["push", "--dry-run", "origin", "main"]);
+    assert!(out.status.success());
+    assert!(env.git_output(&remote, &["rev-parse", "--verify", "-q", "refs/beads/heads/main"]).stdout.is_empty(), "nothing was synced");
+    let out = env.git_output(&dir, &["push", "-q", "origin", "main"]);
+    assert!(out.status.success());
+    assert!(!env.git(&remote, &["rev-parse", "refs/beads/heads/main"]).is_empty(), "a real push syncs");
+
+    // post-merge does not take a branch that was never merged for a merged one.
+    env.git(&dir, &["branch", "fresh"]);
+    env.ok(&dir, &["q", "Idea on fresh", "--ns", "fresh"]);
+    env.git(&dir, &["checkout", "-q", "-b", "side"]);
+    std::fs::write(dir.join("side.txt"), "x").unwrap();
+    env.git(&dir, &["add", "side.txt"]);
+    env.git(&dir, &["commit", "-q", "-m", "side"]);
+    env.git(&dir, &["checkout", "-q", "main"]);
+    let out = env.git_output(&dir, &["merge", "-q", "--no-ff", "-m", "merge side", "side"]);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("fresh is merged"), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -126,11 +126,12 @@ fn summary(r: &Report) -> String {
         None => "no commit range (no base branch found)".into(),
     };
     format!(
-        "{}: {} namespace{}, {} issues, {range}; {} error{}, {} warning{}",
+        "{}: {} namespace{}, {} issue{}, {range}; {} error{}, {} warning{}",
         if r.passed { "check passed" } else { "check failed" },
         r.namespaces.len(),
         if r.namespaces.len() == 1 { "" } else { "s" },
         r.issues,
+        if r.issues == 1 { "" } else { "s" },
         r.errors,
         if r.errors == 1 { "" } else { "s" },
         r.warnings,
@@ -176,8 +177,10 @@ fn xml(s: &str) -> String {
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&apos;"),
-            // XML 1.0 allows no other control characters.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => o.push_str(&format!("\\x{:02x}", c as u32)),
+            // XML 1.0 allows no other control characters, nor U+FFFE/U+FFFF.
+            c if ((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}') => {
+                o.push_str(&format!("\\u{{{:x}}}", c as u32))
+            }
             c => o.push(c),
         }
     }

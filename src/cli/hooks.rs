@@ -237,6 +237,10 @@ fn run_hook(ctx: &mut Ctx, hook: &str, args: &[String]) -> anyhow::Result<u8> {
 /// Syncs the beads namespaces that sync with the remote being pushed to.
 fn pre_push(ctx: &mut Ctx, args: &[String]) -> anyhow::Result<()> {
     let Some(remote) = args.first() else { return Ok(()) };
+    if pushing_dry_run() {
+        ctx.ui.status("git-beads: a dry run; beads namespaces not synced");
+        return Ok(());
+    }
     let known = git_beads::git::Git::new(ctx.store.repo().git_dir()).remotes()?;
     if !known.contains(remote) {
         return Ok(()); // a push to a URL: no beads remote to sync with
@@ -250,31 +254,67 @@ fn pre_push(ctx: &mut Ctx, args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Whether the `git push` this hook runs for is a dry run. Git does not tell
+/// hooks; its command line does (Linux's /proc: the hook script's parent).
+/// Elsewhere this says no.
+fn pushing_dry_run() -> bool {
+    fn parent(pid: &str) -> Option<String> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // pid (comm) state ppid ...: comm may hold spaces, so split after ')'.
+        stat.rsplit_once(')')?.1.split_whitespace().nth(1).map(str::to_string)
+    }
+    let Some(script) = parent("self") else { return false };
+    let Some(git) = parent(&script) else { return false };
+    let Ok(cmdline) = std::fs::read(format!("/proc/{git}/cmdline")) else { return false };
+    let args: Vec<String> = cmdline.split(|&b| b == 0).map(|a| String::from_utf8_lossy(a).into_owned()).collect();
+    args.iter().any(|a| a == "push")
+        && args.iter().any(|a| a == "--dry-run" || (a.starts_with('-') && !a.starts_with("--") && a.contains('n')))
+}
+
 /// Warns about issues the message names that do not exist.
 fn commit_msg(ctx: &mut Ctx, args: &[String]) -> anyhow::Result<()> {
     let Some(file) = args.first() else { return Ok(()) };
     let text = std::fs::read_to_string(file).with_context(|| format!("could not read {file}"))?;
-    let comment = ctx.store.repo().config_snapshot().string("core.commentChar").map(|s| s.to_string()).unwrap_or_else(|| "#".into());
-    let message: String = text.lines().filter(|l| !l.starts_with(comment.as_str())).collect::<Vec<_>>().join("\n");
+    let message = commit_message(&text, ctx.store.repo().config_snapshot().string("core.commentChar").map(|s| s.to_string()));
     let names: Vec<check::Mention> = check::mentions(&message);
     if names.is_empty() {
         return Ok(());
     }
-    let mut view = git_beads::view::View::open(&ctx.store, &ctx.store.issue_namespaces()?)?;
-    let prefixes: std::collections::BTreeSet<String> = {
-        let u = view.universe();
-        u.nodes().filter_map(|n| git_beads::model::id::prefix_of(u.id(n)).map(str::to_string)).chain([ctx.store.prefix()]).collect()
-    };
-    for m in names {
-        let ours = git_beads::model::id::prefix_of(&m.id).is_some_and(|p| prefixes.contains(p)) || m.id.contains(':');
-        if !ours || view.is_foreign(&m.id) {
-            continue;
-        }
-        if view.dependency_target(&ctx.store, &m.id).is_err() {
-            ctx.ui.warn(&format!("git-beads: the commit message names {}, which does not exist", clean(&m.id, true)));
-        }
+    let view = git_beads::view::View::open(&ctx.store, &ctx.store.issue_namespaces()?)?;
+    let u = view.universe();
+    let resolver = check::Resolver::new(&ctx.store, &view, &u);
+    for m in names.iter().filter(|m| resolver.counts(m)) {
+        let problem = match resolver.resolve(&u, m) {
+            check::Named::Issue(_) => continue,
+            check::Named::NotWhole { candidate } => format!("is not a whole ID (write {candidate})"),
+            check::Named::Ambiguous(_) => "names several issues".to_string(),
+            check::Named::Missing(_) => "does not exist".to_string(),
+        };
+        ctx.ui.warn(&format!("git-beads: the commit message names {}, which {problem}", clean(&m.id, true)));
     }
     Ok(())
+}
+
+/// The message git will record from a commit message file: without the
+/// scissors line and what follows (`git commit -v` puts the diff there), and
+/// without comment lines (`core.commentChar`; `auto` picks one of git's
+/// candidates, so lines starting with any of them count as comments).
+fn commit_message(text: &str, comment: Option<String>) -> String {
+    let comments: Vec<char> = match comment.as_deref() {
+        None | Some("") => vec!['#'],
+        Some("auto") => "#;@!$%^&|:".chars().collect(),
+        Some(c) => c.chars().take(1).collect(),
+    };
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if line.contains("------------------------ >8 ------------------------") {
+            break;
+        }
+        if !line.starts_with(comments.as_slice()) {
+            out.push(line);
+        }
+    }
+    out.join("\n")
 }
 
 /// After a merge: branch namespaces whose branch is now merged here and
@@ -288,8 +328,12 @@ fn post_merge(ctx: &mut Ctx) -> anyhow::Result<()> {
         if ns == canonical || current.as_deref() == Some(branch) {
             continue;
         }
-        let merged = git.output(["merge-base", "--is-ancestor", &format!("refs/heads/{branch}"), "HEAD"])?.status.success();
-        if !merged {
+        // Brought in by this merge: reachable now, not before it (ORIG_HEAD).
+        let branch_ref = format!("refs/heads/{branch}");
+        let reaches =
+            |rev: &str| -> anyhow::Result<bool> { Ok(git.output(["merge-base", "--is-ancestor", &branch_ref, rev])?.status.success()) };
+        let before = if git.output(["rev-parse", "--verify", "--quiet", "ORIG_HEAD"])?.status.success() { "ORIG_HEAD" } else { "HEAD^1" };
+        if !reaches("HEAD")? || reaches(before)? {
             continue;
         }
         let snap = ctx.store.snapshot(&ns)?;
@@ -302,4 +346,17 @@ fn post_merge(ctx: &mut Ctx) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::commit_message;
+
+    #[test]
+    fn the_message_stops_at_the_scissors_and_skips_comments() {
+        let text = "Fix [bd-a1]\n# a comment [bd-c2]\n; another\n# ------------------------ >8 ------------------------\n+ code [bd-d3]\n";
+        assert_eq!(commit_message(text, None), "Fix [bd-a1]\n; another");
+        assert_eq!(commit_message(text, Some("auto".into())), "Fix [bd-a1]");
+        assert_eq!(commit_message(text, Some(";".into())), "Fix [bd-a1]\n# a comment [bd-c2]");
+    }
 }

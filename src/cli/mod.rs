@@ -327,6 +327,11 @@ fn run(mut cli: Cli, mut ui: Ui) -> (anyhow::Result<u8>, Ui) {
     }
     let store = match open(&cli) {
         Ok(s) => s,
+        // For `check`, no repository means it could not check (exit 2).
+        Err(e) if matches!(cli.command, Some(Command::Check(_))) => {
+            let hint = hint(&e).unwrap_or_default();
+            return (Err(store::Error::CannotCheck { message: format!("could not check: {e}"), hint }.into()), ui);
+        }
         Err(e) => return (Err(e), ui),
     };
     let mut ctx = Ctx { ui, store, actor_flag: cli.actor.clone(), ns_flag: cli.ns.clone(), all_ns: cli.all_ns };

@@ -168,6 +168,58 @@ pub struct Store {
     settings: Settings,
 }
 
+/// The `key=value` settings of `GIT_CONFIG_PARAMETERS`, as git writes it
+/// for `git -c`: shell-quoted entries, `'key'='value'` (or the older
+/// `'key=value'`), a bare `'key'` or `'key'=` meaning true.
+pub fn config_parameters(s: &str) -> Vec<String> {
+    /// One single-quoted string; `'\''` inside stands for a quote.
+    fn quoted(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<String> {
+        if chars.next()? != '\'' {
+            return None;
+        }
+        let mut out = String::new();
+        loop {
+            match chars.next()? {
+                '\'' => {
+                    // `'\''`: close, escaped quote, reopen.
+                    if chars.peek() == Some(&'\\') {
+                        chars.next();
+                        if chars.next()? != '\'' || chars.next()? != '\'' {
+                            return None;
+                        }
+                        out.push('\'');
+                    } else {
+                        return Some(out);
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut chars = s.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.peek().is_none() {
+            break;
+        }
+        let Some(key) = quoted(&mut chars) else { break };
+        if chars.peek() == Some(&'=') {
+            chars.next();
+            // `'key'=` with nothing after it: `-c key`, an implicit true.
+            match chars.peek() == Some(&'\'') {
+                true => out.push(format!("{key}={}", quoted(&mut chars).unwrap_or_default())),
+                false => out.push(key),
+            }
+        } else {
+            out.push(key);
+        }
+    }
+    out
+}
+
 /// A namespace as of one commit, with its index.
 #[derive(Clone)]
 pub struct Snapshot {
@@ -180,7 +232,14 @@ impl Store {
     /// Finds the repository containing `dir` as git would (honouring
     /// `GIT_DIR`, `GIT_WORK_TREE` and linked worktrees).
     pub fn discover(dir: &Path) -> Result<Store> {
-        let repo = gix::ThreadSafeRepository::discover_with_environment_overrides(dir)
+        // `git -c key=value beads ...` reaches us in GIT_CONFIG_PARAMETERS.
+        let overrides = std::env::var("GIT_CONFIG_PARAMETERS").map(|p| config_parameters(&p)).unwrap_or_default();
+        let mut trust = gix::sec::trust::Mapping::<gix::open::Options>::default();
+        if !overrides.is_empty() {
+            trust.full = trust.full.cli_overrides(overrides.clone());
+            trust.reduced = trust.reduced.cli_overrides(overrides);
+        }
+        let repo = gix::ThreadSafeRepository::discover_with_environment_overrides_opts(dir, Default::default(), trust)
             .map_err(|e| Error::NotARepository { path: dir.to_path_buf(), source: Box::new(e) })?
             .to_thread_local();
         Ok(Store::from_repo(repo))
@@ -441,4 +500,18 @@ pub fn validate_prefix(p: &str) -> Result<()> {
         && !p.ends_with('-')
         && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok { Ok(()) } else { Err(Error::Invalid(format!("invalid prefix {p:?}: use letters, digits, '_' and inner '-'"))) }
+}
+
+#[cfg(test)]
+mod config_parameter_tests {
+    use super::config_parameters;
+
+    #[test]
+    fn git_dash_c_settings_are_read_as_git_writes_them() {
+        // What `git -c a.b=c -c "x.y=it's" -c flag.only -c e.f=` exports.
+        let v = config_parameters("'a.b'='c' 'x.y'='it'\\''s' 'flag.only'= 'e.f'=''");
+        assert_eq!(v, ["a.b=c", "x.y=it's", "flag.only", "e.f="]);
+        assert_eq!(config_parameters("'old.style=1' 'bare.key'"), ["old.style=1", "bare.key"]);
+        assert!(config_parameters("").is_empty());
+    }
 }

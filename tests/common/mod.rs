@@ -153,10 +153,26 @@ impl Env {
         self.run_with(dir, args, None, &[])
     }
 
+    /// Runs and expects success without the working-tree check: only for
+    /// `hooks install|uninstall` with a `core.hooksPath` inside the work tree
+    /// (husky's `.husky/_`), where writing is what the user configured.
+    pub fn ok_writing_worktree(&self, dir: &Path, args: &[&str]) -> String {
+        let r = self.exec(dir, args, None, &[]);
+        assert_eq!(r.code, 0, "git-beads {args:?} failed:\n{}", r.stderr);
+        r.stdout
+    }
+
     /// Like [`Env::run`] with stdin and extra variables.
     pub fn run_with(&self, dir: &Path, args: &[&str], stdin: Option<&[u8]>, extra: &[(&str, &str)]) -> Run {
-        use std::io::Write;
         let before = self.worktree_state(dir);
+        let r = self.exec(dir, args, stdin, extra);
+        let after = self.worktree_state(dir);
+        assert_eq!(before, after, "git-beads {args:?} changed the working tree, index or HEAD");
+        r
+    }
+
+    fn exec(&self, dir: &Path, args: &[&str], stdin: Option<&[u8]>, extra: &[(&str, &str)]) -> Run {
+        use std::io::Write;
         let mut c = Command::new(bin());
         self.apply(&mut c);
         for (k, v) in extra {
@@ -169,8 +185,6 @@ impl Env {
             child.stdin.take().unwrap().write_all(input).unwrap();
         }
         let out = child.wait_with_output().unwrap();
-        let after = self.worktree_state(dir);
-        assert_eq!(before, after, "git-beads {args:?} changed the working tree, index or HEAD");
         Run {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
