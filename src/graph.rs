@@ -263,21 +263,10 @@ impl<'a> Universe<'a> {
 
     /// Why `n` is blocked (empty when it is not), given an analysis.
     pub fn blockers(&self, a: &Analysis, n: Node) -> Vec<Blocker> {
-        let mut out = Vec::new();
         if self.is_done(n) {
-            return out;
+            return Vec::new();
         }
-        for (target, d) in self.deps(n) {
-            let (id, ty) = (d.target(), d.dep_type());
-            match target {
-                None if d.is_blocking() || d.is_parent() => out.push(Blocker::Dangling { id: id.to_string(), dep_type: ty.to_string() }),
-                Some(t) if d.is_parent() && a.dep_blocked[t.0] => out.push(Blocker::Parent { id: id.to_string() }),
-                Some(t) if d.is_blocking() && !self.is_done(t) => {
-                    out.push(Blocker::Dependency { id: id.to_string(), dep_type: ty.to_string(), status: self.status(t).to_string() })
-                }
-                _ => {}
-            }
-        }
+        let mut out = self.dependency_blockers(n, |parent| a.dep_blocked[parent.0]);
         if a.open_children[n.0] {
             for child in self.children(a, n) {
                 if !self.is_done(child) {
@@ -292,29 +281,34 @@ impl<'a> Universe<'a> {
     /// children) instead of for the whole graph: what a write that checks one
     /// issue needs. Gives the same answer as [`Universe::blockers`].
     pub fn blockers_of(&self, n: Node) -> Vec<Blocker> {
-        let mut out = Vec::new();
         if self.is_done(n) {
-            return out;
+            return Vec::new();
         }
-        for (target, d) in self.deps(n) {
-            let (id, ty) = (d.target(), d.dep_type());
-            match target {
-                None if d.is_blocking() || d.is_parent() => out.push(Blocker::Dangling { id: id.to_string(), dep_type: ty.to_string() }),
-                Some(t) if d.is_parent() && self.dep_blocked_from(t, &mut HashSet::new()) => {
-                    out.push(Blocker::Parent { id: id.to_string() })
-                }
-                Some(t) if d.is_blocking() && !self.is_done(t) => {
-                    out.push(Blocker::Dependency { id: id.to_string(), dep_type: ty.to_string(), status: self.status(t).to_string() })
-                }
-                _ => {}
-            }
-        }
+        let mut out = self.dependency_blockers(n, |parent| self.dep_blocked_from(parent, &mut HashSet::new()));
         let mut children: Vec<Node> =
             self.nodes().filter(|&m| !self.is_done(m) && self.deps(m).any(|(t, d)| t == Some(n) && d.is_parent())).collect();
         children.sort_by(|a, b| self.id(*a).cmp(self.id(*b)));
         children.dedup();
         for c in children {
             out.push(Blocker::OpenChild { id: self.id(c).to_string(), status: self.status(c).to_string() });
+        }
+        out
+    }
+
+    /// The blockers of `n` through its own dependencies: dangling targets,
+    /// unfinished blocking ones, and a parent `parent_blocked` says is blocked.
+    fn dependency_blockers(&self, n: Node, parent_blocked: impl Fn(Node) -> bool) -> Vec<Blocker> {
+        let mut out = Vec::new();
+        for (target, d) in self.deps(n) {
+            let (id, ty) = (d.target(), d.dep_type());
+            match target {
+                None if d.is_blocking() || d.is_parent() => out.push(Blocker::Dangling { id: id.to_string(), dep_type: ty.to_string() }),
+                Some(t) if d.is_parent() && parent_blocked(t) => out.push(Blocker::Parent { id: id.to_string() }),
+                Some(t) if d.is_blocking() && !self.is_done(t) => {
+                    out.push(Blocker::Dependency { id: id.to_string(), dep_type: ty.to_string(), status: self.status(t).to_string() })
+                }
+                _ => {}
+            }
         }
         out
     }

@@ -295,8 +295,8 @@ pub struct Accepted {
 }
 
 /// Copies proposed issues into `canonical` (a whole proposal by name, or the
-/// issues given by ID), pushes `canonical` to the proposal's remote, and
-/// removes proposals whose issues are all accepted.
+/// issues given by ID), syncs `canonical` with its own remote (else the
+/// proposal's), and removes proposals whose issues are all accepted.
 pub fn accept(store: &Store, actor: &Actor, which: &[String], canonical: &Namespace) -> Result<Accepted> {
     let mut out = Accepted::default();
     let mut chosen: Vec<(Proposal, Option<Vec<String>>)> = Vec::new();

@@ -340,6 +340,10 @@ fn the_branch_comes_from_head_and_odd_input_is_handled() {
     let r = env.run(&nowhere, &["check"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("could not check: not a git repository"), "{}", r.stderr);
+    // A remote that does not exist cannot be fetched: could not check.
+    let r = env.run(&dir, &["check", "--fetch", "nowhere"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("no remote named \"nowhere\""), "{}", r.stderr);
     // A remote without beads refs: no advice to fetch what was just fetched.
     let bare = env.path("empty.git");
     env.git(&env.path(""), &["init", "-q", "--bare", bare.to_str().unwrap()]);

@@ -5,7 +5,7 @@
 
 mod common;
 use common::Env;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 fn ids(v: &Value) -> Vec<String> {
@@ -157,4 +157,18 @@ fn import_updates_skips_and_dry_runs() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["created"], 1);
+}
+
+#[test]
+fn a_clone_without_a_configured_prefix_takes_the_one_its_issues_use() {
+    // 2,000 issues: the prefix is judged from a sample of them.
+    let env = Env::new();
+    let dir = env.repo("some-dir");
+    env.ok(&dir, &["init"]);
+    let data = common::shared().join("data").join("br-export-2k.jsonl");
+    env.ok(&dir, &["import", data.to_str().unwrap()]);
+    env.ok(&dir, &["create", "An odd one", "--id", "zz-0001"]);
+    let out = env.json(&dir, &["init"]);
+    assert_eq!((out["prefix"].clone(), out["prefix_source"].clone()), (json!("gb"), json!("issues")));
+    assert!(env.create(&dir, &["New"]).starts_with("gb-"));
 }

@@ -166,7 +166,12 @@ pub struct Settings {
 pub struct Store {
     repo: gix::Repository,
     settings: Settings,
+    /// The prefix the canonical namespace's issues use (see [`Store::prefix`]).
+    inferred_prefix: std::cell::OnceCell<Option<String>>,
 }
+
+/// How many IDs the prefix inference looks at.
+const PREFIX_SAMPLE: usize = 256;
 
 /// The `key=value` settings of `GIT_CONFIG_PARAMETERS`, as git writes it
 /// for `git -c`: shell-quoted entries, `'key'='value'` (or the older
@@ -248,7 +253,7 @@ impl Store {
     /// Wraps an already open repository.
     pub fn from_repo(repo: gix::Repository) -> Store {
         let settings = read_settings(&repo);
-        Store { repo, settings }
+        Store { repo, settings, inferred_prefix: Default::default() }
     }
 
     /// The underlying gix repository.
@@ -276,6 +281,7 @@ impl Store {
         let repo = gix::open(self.repo.git_dir()).map_err(|e| Error::git("could not reopen the repository", e))?;
         self.settings = read_settings(&repo);
         self.repo = repo;
+        self.inferred_prefix = Default::default();
         Ok(())
     }
 
@@ -315,7 +321,8 @@ impl Store {
     }
 
     /// The prefix for new IDs: `beads.prefix` when set, else the most common
-    /// prefix of the canonical namespace's issues (so every clone of a
+    /// prefix of the canonical namespace's issues (in an even sample of 256
+    /// of them, so it costs the same at any size; every clone of a
     /// project agrees without configuring anything), else one made from the
     /// repository's directory name.
     pub fn prefix(&self) -> String {
@@ -327,15 +334,27 @@ impl Store {
         if let Some(p) = &self.settings.prefix {
             return (p.clone(), "config");
         }
-        let inferred = self.canonical().ok().and_then(|ns| self.snapshot(&ns).ok()).and_then(|snap| {
-            let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-            for i in snap.index.ids() {
-                if let Some(p) = model::id::prefix_of(i) {
-                    *counts.entry(p).or_default() += 1;
+        // Every command that names or makes an ID asks: once per process, and
+        // from an even sample of the (ID-sorted) index, not from every row.
+        let inferred = self
+            .inferred_prefix
+            .get_or_init(|| {
+                let snap = self.canonical().ok().and_then(|ns| self.snapshot(&ns).ok())?;
+                let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+                let mut count = |id: &str| {
+                    if let Some(p) = model::id::prefix_of(id) {
+                        *counts.entry(p.to_string()).or_default() += 1;
+                    }
+                };
+                let base = snap.index.base();
+                let step = (base.len() / PREFIX_SAMPLE).max(1);
+                (0..base.len()).step_by(step).for_each(|i| count(base.id(i)));
+                if let Some(d) = snap.index.delta() {
+                    (0..d.len()).for_each(|i| count(d.id(i)));
                 }
-            }
-            counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0))).map(|(p, _)| p.to_string())
-        });
+                counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(p, _)| p)
+            })
+            .clone();
         match inferred {
             Some(p) => (p, "issues"),
             None => (default_prefix(&self.repo), "directory"),

@@ -392,68 +392,42 @@ impl Store {
 
     /// Deletes `ns` if it still points at `expected` (any value when `None`).
     pub fn delete_ref(&self, ns: &Namespace, expected: Option<ObjectId>) -> Result<()> {
-        let name: gix::refs::FullName = ns.refname().try_into().map_err(|e| Error::git(format!("bad ref name {ns}"), e))?;
-        let edit = RefEdit {
-            change: Change::Delete {
-                expected: match expected {
-                    Some(old) => PreviousValue::MustExistAndMatch(gix::refs::Target::Object(old)),
-                    None => PreviousValue::Any,
-                },
-                log: RefLog::AndReference,
-            },
-            name,
-            deref: false,
+        let expected = match expected {
+            Some(old) => PreviousValue::MustExistAndMatch(gix::refs::Target::Object(old)),
+            None => PreviousValue::Any,
         };
-        let (_, committer) = signatures(self, &self.actor(None));
-        self.repo()
-            .edit_references_as(Some(edit), Some(committer.to_ref(&mut gix::date::parse::TimeBuf::default())))
-            .map_err(|e| Error::git(format!("could not delete {ns}"), e))?;
-        Ok(())
+        self.edit_ref(ns, Change::Delete { expected, log: RefLog::AndReference }, "delete")
     }
 
     /// Points `ns` at `new` whatever it pointed at (tracking refs only).
     pub fn set_ref(&self, ns: &Namespace, new: ObjectId, message: &str) -> Result<()> {
-        let name: gix::refs::FullName = ns.refname().try_into().map_err(|e| Error::git(format!("bad ref name {ns}"), e))?;
-        let edit = RefEdit {
-            change: Change::Update {
-                log: LogChange { mode: RefLog::AndReference, force_create_reflog: false, message: message.into() },
-                expected: PreviousValue::Any,
-                new: gix::refs::Target::Object(new),
-            },
-            name,
-            deref: false,
-        };
-        let (_, committer) = signatures(self, &self.actor(None));
-        self.repo()
-            .edit_references_as(Some(edit), Some(committer.to_ref(&mut gix::date::parse::TimeBuf::default())))
-            .map_err(|e| Error::git(format!("could not update {ns}"), e))?;
-        Ok(())
+        let log = LogChange { mode: RefLog::AndReference, force_create_reflog: false, message: message.into() };
+        self.edit_ref(ns, Change::Update { log, expected: PreviousValue::Any, new: gix::refs::Target::Object(new) }, "update")
     }
 
     /// Moves `ns` from `expected` (`None`: must not exist) to `new`, failing
     /// if it points anywhere else.
     pub fn compare_and_swap(&self, ns: &Namespace, expected: Option<ObjectId>, new: ObjectId, message: &str) -> Result<()> {
-        let name: gix::refs::FullName = ns.refname().try_into().map_err(|e| Error::git(format!("bad ref name {ns}"), e))?;
-        let edit = RefEdit {
-            change: Change::Update {
-                log: LogChange {
-                    mode: RefLog::AndReference,
-                    force_create_reflog: false,
-                    message: format!("git-beads: {}", message.lines().next().unwrap_or("")).into(),
-                },
-                expected: match expected {
-                    Some(old) => PreviousValue::MustExistAndMatch(gix::refs::Target::Object(old)),
-                    None => PreviousValue::MustNotExist,
-                },
-                new: gix::refs::Target::Object(new),
-            },
-            name,
-            deref: false,
+        let log = LogChange {
+            mode: RefLog::AndReference,
+            force_create_reflog: false,
+            message: format!("git-beads: {}", message.lines().next().unwrap_or("")).into(),
         };
+        let expected = match expected {
+            Some(old) => PreviousValue::MustExistAndMatch(gix::refs::Target::Object(old)),
+            None => PreviousValue::MustNotExist,
+        };
+        self.edit_ref(ns, Change::Update { log, expected, new: gix::refs::Target::Object(new) }, "move")
+    }
+
+    /// Applies one ref edit to `ns` in a gix transaction, committed by the git identity.
+    fn edit_ref(&self, ns: &Namespace, change: Change, verb: &str) -> Result<()> {
+        let name: gix::refs::FullName = ns.refname().try_into().map_err(|e| Error::git(format!("bad ref name {ns}"), e))?;
+        let edit = RefEdit { change, name, deref: false };
         let (_, committer) = signatures(self, &self.actor(None));
         self.repo()
             .edit_references_as(Some(edit), Some(committer.to_ref(&mut gix::date::parse::TimeBuf::default())))
-            .map_err(|e| Error::git(format!("could not move {ns}"), e))?;
+            .map_err(|e| Error::git(format!("could not {verb} {ns}"), e))?;
         Ok(())
     }
 }
