@@ -340,11 +340,35 @@ pub fn check(store: &Store, opts: &Options) -> Result<Report> {
                 findings.push(f);
                 continue;
             }
-            Err(e) => return Err(e),
+            // Anything else that keeps the namespace from being read at all
+            // (a damaged format entry, a ref that is not a commit, missing
+            // objects) is a finding about that namespace; the rest is checked.
+            Err(e) => {
+                let code = if matches!(e, Error::DamagedFormat { .. } | Error::DamagedLayout { .. }) {
+                    "damaged-namespace"
+                } else {
+                    "unreadable-namespace"
+                };
+                let mut f = Finding::new(code, Severity::Error, format!("{ns} cannot be read: {}", crate::store::cache::error_chain(&e)));
+                f.namespace = Some(ns.to_string());
+                findings.push(f);
+                continue;
+            }
         };
         readable.push((name.clone(), ns.clone()));
         if !seen_trees.insert(snap.index.tree()) {
             continue;
+        }
+        let mut buf = Vec::new();
+        let root = crate::store::tree::entries(store.repo(), &snap.index.tree(), &mut buf)?;
+        if !root.is_empty() && !root.iter().any(|e| e.name == crate::store::tree::FORMAT_FILE) {
+            let mut f = Finding::new(
+                "missing-format",
+                Severity::Error,
+                format!("{ns} has no `format` entry: it was not written by git-beads, or the entry was removed"),
+            );
+            f.namespace = Some(ns.to_string());
+            findings.push(f);
         }
         for e in snap.index.invalid() {
             let blob = if e.blob.is_empty() { String::new() } else { format!(" (blob {})", e.blob) };

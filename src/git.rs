@@ -6,6 +6,7 @@ use crate::store::{Error, Result};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 /// Set for every git process git-beads runs, so that hooks those processes
 /// run can tell (git-beads' hooks then do nothing).
@@ -15,12 +16,21 @@ pub const INTERNAL_ENV: &str = "GIT_BEADS_INTERNAL";
 #[derive(Clone, Debug)]
 pub struct Git {
     git_dir: PathBuf,
+    /// How long one git process may run before it is ended (network
+    /// operations; `None`: no limit).
+    timeout: Option<Duration>,
 }
 
 impl Git {
     /// A runner for the repository at `git_dir`.
     pub fn new(git_dir: &Path) -> Git {
-        Git { git_dir: git_dir.to_path_buf() }
+        Git { git_dir: git_dir.to_path_buf(), timeout: None }
+    }
+
+    /// The same runner, ending any git process that takes longer than `timeout`.
+    pub fn with_timeout(mut self, timeout: Option<Duration>) -> Git {
+        self.timeout = timeout;
+        self
     }
 
     fn command<I, S>(&self, args: I) -> Command
@@ -36,14 +46,48 @@ impl Git {
         c
     }
 
-    /// Runs git and returns its output whatever the exit status.
+    /// Runs git and returns its output whatever the exit status. The process
+    /// is ended on interrupt (see [`crate::interrupt`]) and, with a timeout,
+    /// once it has run that long.
     pub fn output<I, S>(&self, args: I) -> Result<Output>
     where
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        let mut c = self.command(args);
-        c.output().map_err(|e| Error::io("could not run `git` (is it installed and on PATH?)", e))
+        let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
+        let mut c = self.command(&args);
+        c.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let child = c.spawn().map_err(|e| Error::io("could not run `git` (is it installed and on PATH?)", e))?;
+        let _registered = crate::interrupt::register_child(child.id());
+        let Some(limit) = self.timeout else {
+            return child.wait_with_output().map_err(|e| Error::io("could not wait for `git`", e));
+        };
+        let pid = child.id();
+        let (done, finished) = std::sync::mpsc::channel();
+        let waiter = std::thread::spawn(move || {
+            let out = child.wait_with_output();
+            let _ = done.send(());
+            out
+        });
+        let timed_out = matches!(finished.recv_timeout(limit), Err(std::sync::mpsc::RecvTimeoutError::Timeout));
+        if timed_out {
+            crate::interrupt::terminate(pid);
+            // git ends its own children (ssh, remote helpers) on SIGTERM;
+            // one that ignores it is killed.
+            if finished.recv_timeout(Duration::from_secs(2)).is_err()
+                && let Some(p) = rustix::process::Pid::from_raw(pid as i32)
+            {
+                let _ = rustix::process::kill_process(p, rustix::process::Signal::KILL);
+            }
+        }
+        let out = waiter.join().map_err(|_| Error::io("could not wait for `git`", std::io::Error::other("the waiting thread panicked")))?;
+        if timed_out {
+            // `git fetch origin`: the command and the remote, not every option and refspec.
+            let shown: Vec<String> =
+                args.iter().map(|a| a.to_string_lossy().into_owned()).filter(|a| !a.starts_with('-')).take(2).collect();
+            return Err(Error::Timeout { command: format!("git {}", shown.join(" ")), secs: limit.as_secs() });
+        }
+        out.map_err(|e| Error::io("could not wait for `git`", e))
     }
 
     /// Runs git and returns stdout, failing with git's stderr on a non-zero exit.

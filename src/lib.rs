@@ -10,6 +10,7 @@
 pub mod check;
 pub mod git;
 pub mod graph;
+pub mod interrupt;
 pub mod model;
 pub mod ops;
 pub mod proposals;

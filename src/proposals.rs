@@ -56,8 +56,9 @@ pub struct Pending {
     pub commit: ObjectId,
 }
 
-fn git(store: &Store) -> Git {
-    Git::new(store.repo().git_dir())
+/// git for this repository, with the network timeout on its fetches and pushes.
+fn git(store: &Store) -> Result<Git> {
+    store.network_git()
 }
 
 fn trailers(message: &str) -> BTreeMap<String, Vec<String>> {
@@ -135,27 +136,39 @@ pub fn pending(store: &Store) -> Result<Vec<Pending>> {
 
 /// Every proposal this clone knows: its own, and those fetched from remotes
 /// (offered or rejected).
-pub fn list(store: &Store) -> Result<Vec<Proposal>> {
+/// A fetched proposal ref that cannot be read (it is not a namespace) is
+/// left out and named in the second list, with the reason.
+pub fn list(store: &Store) -> Result<(Vec<Proposal>, Vec<(String, String)>)> {
     let mut out = Vec::new();
+    let mut skipped = Vec::new();
     for ns in store.namespaces()? {
         let found = match ns.kind() {
             Kind::Proposal(name) => describe(store, ns.refname(), name, None, true, None)?,
             Kind::Rejected(name) => describe(store, ns.refname(), name, None, true, None)?,
-            Kind::Tracking { remote, rest } => match rest.split_once('/') {
-                Some(("proposals", name)) => {
-                    if store.tip(&Namespace::proposal(name)?)?.is_some() {
-                        continue; // ours, listed from the local ref
+            Kind::Tracking { remote, rest } => {
+                let fetched = match rest.split_once('/') {
+                    Some(("proposals", name)) => {
+                        if store.tip(&Namespace::proposal(name)?)?.is_some() {
+                            continue; // ours, listed from the local ref
+                        }
+                        describe(store, ns.refname(), name, Some(remote.to_string()), false, Some(State::Offered))
                     }
-                    describe(store, ns.refname(), name, Some(remote.to_string()), false, Some(State::Offered))?
+                    Some(("rejected", name)) => describe(store, ns.refname(), name, Some(remote.to_string()), false, None),
+                    _ => Ok(None),
+                };
+                match fetched {
+                    Ok(found) => found,
+                    Err(e) => {
+                        skipped.push((ns.refname().to_string(), crate::store::cache::error_chain(&e)));
+                        None
+                    }
                 }
-                Some(("rejected", name)) => describe(store, ns.refname(), name, Some(remote.to_string()), false, None)?,
-                _ => None,
-            },
+            }
             _ => None,
         };
         out.extend(found);
     }
-    Ok(out)
+    Ok((out, skipped))
 }
 
 /// A default proposal name: `<actor>/<first id>`.
@@ -226,9 +239,9 @@ pub fn propose(store: &Store, actor: &Actor, items: &[(Namespace, String)], remo
 }
 
 fn push(store: &Store, remote: &str, changes: &[transport::Change]) -> Result<()> {
-    match transport::push_changes(&git(store), remote, changes)? {
+    match transport::push_changes(&git(store)?, remote, changes)? {
         Ok(()) => Ok(()),
-        Err(transport::Refusal::Refused { reason, details }) => Err(Error::PushRefused { remote: remote.to_string(), reason, details }),
+        Err(transport::Refusal::Refused { reason, details, .. }) => Err(Error::PushRefused { remote: remote.to_string(), reason, details }),
         Err(transport::Refusal::Stale(what)) => Err(Error::NotPushable {
             namespace: changes.first().map(|c| c.refname.clone()).unwrap_or_default(),
             message: format!("{remote} changed it since the last fetch ({what}); run `git beads fetch {remote}` and try again"),
@@ -238,7 +251,7 @@ fn push(store: &Store, remote: &str, changes: &[transport::Change]) -> Result<()
 
 /// Finds proposals by name, or the ones holding issue `which`.
 fn find(store: &Store, which: &str) -> Result<Vec<Proposal>> {
-    let all = list(store)?;
+    let (all, _) = list(store)?;
     let by_name: Vec<Proposal> = all.iter().filter(|p| p.name == which).cloned().collect();
     if !by_name.is_empty() {
         return Ok(by_name);
@@ -470,20 +483,22 @@ pub fn reconcile(store: &Store, actor: &Actor, remote: &str) -> Result<Vec<Answe
     // remote, or (a proposal left on a fork) the canonical namespace's own.
     let canonical_remote = sync::remote_for(store, &canonical).unwrap_or_else(|| remote.to_string());
     let upstream = Namespace::from_ref(&sync::tracking_ref(&canonical, &canonical_remote))?;
-    let there = store.snapshot(&upstream)?;
+    // An upstream that cannot be read now settles nothing now: the answers
+    // wait for the next sync.
+    let Ok(there) = store.snapshot(&upstream) else { return Ok(out) };
     for p in pending(store)?.into_iter().filter(|p| p.remote == remote) {
         let local = Namespace::proposal(&p.name)?;
         let (tip, message, _) = commit_info(store, p.commit)?;
         let ids: Vec<String> = issues_in(store, &local, tip.tree)?.into_iter().map(|i| i.id).collect();
         let still = Namespace::from_ref(&format!("{REF_ROOT}remotes/{remote}/proposals/{}", p.name))?;
-        if store.tip(&still)?.is_some() {
+        if !matches!(store.tip(&still), Ok(None)) {
             // Still offered, unless the maintainer accepted it without
             // being able to take it down (a proposal on a fork they cannot
             // push to): then it is ours to remove.
             if ids.is_empty() || !ids.iter().all(|i| there.index.find(i).is_some()) {
                 continue;
             }
-            let t = store.tip(&still)?.expect("checked above");
+            let Ok(Some(t)) = store.tip(&still) else { continue };
             let change = transport::Change { refname: local.refname().to_string(), new: None, expected: Some(t.commit) };
             if push(store, remote, &[change]).is_err() {
                 continue; // try again on the next sync
@@ -491,8 +506,8 @@ pub fn reconcile(store: &Store, actor: &Actor, remote: &str) -> Result<Vec<Answe
             store.delete_ref(&still, Some(t.commit))?;
         }
         let rejected = Namespace::from_ref(&format!("{REF_ROOT}remotes/{remote}/rejected/{}", p.name))?;
-        let outcome = if let Some(r) = store.tip(&rejected)? {
-            let (_, msg, _) = commit_info(store, r.commit)?;
+        let outcome = if let Ok(Some(r)) = store.tip(&rejected) {
+            let Ok((_, msg, _)) = commit_info(store, r.commit) else { continue };
             Outcome::Rejected { reason: trailers(&msg).get("Beads-Reason").and_then(|v| v.first()).cloned().unwrap_or_default() }
         } else {
             let accepted: Vec<&String> = ids.iter().filter(|i| there.index.find(i).is_some()).collect();

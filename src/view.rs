@@ -31,6 +31,8 @@ pub struct View {
     hidden: Vec<Vec<bool>>,
     /// IDs currently offered in a proposal (local or fetched).
     proposed: HashSet<String>,
+    /// Proposal namespaces that could not be read, and why.
+    skipped: Vec<(Namespace, String)>,
     canonical: Namespace,
     project: String,
     prefix: String,
@@ -84,6 +86,7 @@ impl View {
         let snapshots =
             namespaces.iter().filter(|ns| seen.insert((*ns).clone())).map(|ns| store.snapshot(ns)).collect::<Result<Vec<_>>>()?;
         let mut proposed = HashSet::new();
+        let mut skipped = Vec::new();
         for ns in store.namespaces()? {
             let is_proposal = match ns.kind() {
                 Kind::Proposal(_) => true,
@@ -91,13 +94,19 @@ impl View {
                 _ => false,
             };
             if is_proposal {
-                proposed.extend(store.snapshot(&ns)?.index.ids().map(str::to_string));
+                // A proposal ref that cannot be read (a fetched ref that is
+                // not a namespace) only loses its "proposed" marks.
+                match store.snapshot(&ns) {
+                    Ok(snap) => proposed.extend(snap.index.ids().map(str::to_string)),
+                    Err(e) => skipped.push((ns.clone(), crate::store::cache::error_chain(&e))),
+                }
             }
         }
         let mut view = View {
             snapshots,
             hidden: Vec::new(),
             proposed,
+            skipped,
             canonical: store.canonical()?,
             project: store.project(),
             prefix: store.prefix(),
@@ -427,6 +436,11 @@ impl View {
     }
 
     /// Blobs that could not be read, per namespace.
+    /// Namespaces the view looked at for proposal marks but could not read.
+    pub fn skipped(&self) -> &[(Namespace, String)] {
+        &self.skipped
+    }
+
     pub fn invalid(&self) -> Vec<(Namespace, crate::store::index::InvalidEntry)> {
         self.snapshots.iter().flat_map(|s| s.index.invalid().into_iter().map(move |e| (s.namespace.clone(), e))).collect()
     }

@@ -7,6 +7,7 @@ mod common;
 use common::Env;
 use git_beads::model::Issue;
 use git_beads::ops::{self, NewIssue, Scope};
+use git_beads::store::refs::SwapError;
 use git_beads::store::{Error, Namespace, Store};
 use std::cell::Cell;
 
@@ -74,10 +75,10 @@ fn compare_and_swap_refuses_a_ref_that_moved() {
     let ns = store.canonical().unwrap();
     let oid = |s: &str| gix::ObjectId::from_hex(s.as_bytes()).unwrap();
     let err = store.compare_and_swap(&ns, Some(oid(&first)), oid(&first), "stale").unwrap_err();
-    assert!(matches!(err, Error::Git { .. }), "{err}");
+    assert!(matches!(&err, Error::RefUpdate { source: SwapError::Lost { actual: Some(a) }, .. } if a.to_string() == second), "{err}");
     assert_eq!(env.tip(&dir, "refs/beads/heads/main").unwrap(), second, "the ref did not move");
     let err = store.compare_and_swap(&ns, None, oid(&first), "create over existing").unwrap_err();
-    assert!(matches!(err, Error::Git { .. }), "{err}");
+    assert!(matches!(err, Error::RefUpdate { source: SwapError::Lost { .. }, .. }), "{err}");
     store.compare_and_swap(&ns, Some(oid(&second)), oid(&first), "rewind").unwrap();
     assert_eq!(env.tip(&dir, "refs/beads/heads/main").unwrap(), first);
 }

@@ -3,10 +3,10 @@
 #![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
 
 mod common;
-use common::Env;
+use common::{Daemon, Env};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 /// A bare repository with one commit on main, and `n` clones of it set up
 /// for git-beads.
@@ -320,73 +320,6 @@ fn unrelated_remote_refs_are_ignored() {
     let refs = env.git(a, &["for-each-ref", "--format=%(refname)", "refs/beads/"]);
     assert_eq!(refs, "refs/beads/heads/main\nrefs/beads/remotes/origin/heads/main\n");
     assert!(env.git(&bare, &["for-each-ref", "refs/beads-old/"]).contains("refs/beads-old/heads/main"));
-}
-
-// ---- git daemon on 127.0.0.1
-
-struct Daemon {
-    child: Child,
-    port: u16,
-}
-
-impl Daemon {
-    fn start(env: &Env, base: &Path) -> Daemon {
-        use std::os::unix::process::CommandExt;
-        let port = {
-            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            l.local_addr().unwrap().port()
-        };
-        let mut c = Command::new("git");
-        c.env_clear();
-        for (k, v) in &env.vars {
-            c.env(k, v);
-        }
-        c.args([
-            "daemon",
-            "--reuseaddr",
-            "--export-all",
-            "--enable=receive-pack",
-            "--listen=127.0.0.1",
-            &format!("--port={port}"),
-            &format!("--base-path={}", base.display()),
-            &base.display().to_string(),
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0);
-        let child = c.spawn().expect("git daemon starts");
-        let mut daemon = Daemon { child, port };
-        for _ in 0..200 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return daemon;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(25));
-        }
-        daemon.stop();
-        panic!("git daemon did not come up on port {port}");
-    }
-
-    fn url(&self, repo: &str) -> String {
-        format!("git://127.0.0.1:{}/{repo}", self.port)
-    }
-
-    fn stop(&mut self) {
-        let _ = Command::new("kill").args(["-s", "KILL", "--", &format!("-{}", self.child.id())]).status();
-        for _ in 0..200 {
-            if !matches!(self.child.try_wait(), Ok(None)) {
-                return;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(25));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        self.stop();
-    }
 }
 
 #[test]

@@ -83,10 +83,14 @@ pub fn run(ctx: &mut Ctx, a: CheckArgs) -> anyhow::Result<u8> {
     let text = match format {
         Format::Human => human(&report),
         Format::Github => github(&report),
-        Format::Json => serde_json::to_string_pretty(&report)? + "\n",
+        Format::Json => git_beads::model::json::to_string_pretty(&report) + "\n",
         Format::Junit => junit(&report),
     };
-    ctx.ui.out().write_all(text.as_bytes())?;
+    match format {
+        // JSON is escaped by construction; the rest is sanitized like any human output.
+        Format::Json => ctx.ui.out().write_all(text.as_bytes())?,
+        _ => ctx.ui.text(&text)?,
+    }
     Ok(if report.passed { exit::OK } else { exit::ERROR })
 }
 

@@ -68,6 +68,12 @@ fn script(hook: &str) -> &'static str {
     }
 }
 
+/// Whether the hook at `path` is exactly a script git-beads installs (not
+/// one a person edited since).
+fn is_pristine(path: &Path, hook: &str) -> bool {
+    !path.is_symlink() && std::fs::read(path).is_ok_and(|b| b == script(hook).as_bytes())
+}
+
 fn is_ours(path: &Path) -> bool {
     !path.is_symlink() && std::fs::read(path).is_ok_and(|b| b.windows(MARKER.len()).any(|w| w == MARKER.as_bytes()))
 }
@@ -138,11 +144,13 @@ fn install(dir: &Path) -> anyhow::Result<Vec<Change>> {
         let action = if path.symlink_metadata().is_err() {
             "installed".to_string()
         } else if is_ours(&path) {
-            if std::fs::read_to_string(&path).ok().as_deref() == Some(script(hook)) {
+            if is_pristine(&path, hook) {
                 changes.push(Change { hook, action: "up to date".into() });
                 continue;
             }
-            "updated".to_string()
+            // Ours, edited by someone since: their edit is not ours to replace.
+            changes.push(Change { hook, action: format!("kept: {} was changed after it was installed", path.display()) });
+            continue;
         } else {
             // Someone else's hook (a script, a binary, a symlink): keep it, unchanged, and run it first.
             std::fs::rename(&path, &saved).with_context(|| format!("could not move {} aside", path.display()))?;
@@ -163,6 +171,13 @@ fn uninstall(dir: &Path) -> anyhow::Result<Vec<Change>> {
         let path = dir.join(hook);
         let saved = dir.join(format!("{hook}{SAVED}"));
         let action = match (is_ours(&path), saved.symlink_metadata().is_ok()) {
+            // Someone edited the hook after it was installed: removing it
+            // would lose that edit.
+            (true, _) if !is_pristine(&path, hook) => format!(
+                "kept: {} was changed after it was installed; remove it (and put back {} if it is there) by hand",
+                path.display(),
+                saved.display()
+            ),
             (true, true) => {
                 std::fs::rename(&saved, &path).with_context(|| format!("could not put {} back", saved.display()))?;
                 "removed; the hook it chained onto is back".to_string()

@@ -14,6 +14,10 @@ pub struct ExportArgs {
     /// Write to FILE instead of stdout (replaced atomically).
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Export what can be read when some blobs cannot (by default such an
+    /// export fails: a backup must not be silently incomplete).
+    #[arg(long)]
+    pub skip_unreadable: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -30,6 +34,10 @@ pub struct ImportArgs {
 
 pub fn export(ctx: &mut Ctx, a: ExportArgs) -> anyhow::Result<u8> {
     let view = ctx.view()?;
+    let unreadable = view.invalid();
+    if !unreadable.is_empty() && !a.skip_unreadable {
+        return Err(Error::Unreadables { action: "the export would be incomplete".into(), entries: unreadable }.into());
+    }
     let u = view.universe();
     let mut lines = Vec::with_capacity(u.len());
     for n in u.nodes() {
@@ -83,16 +91,7 @@ pub fn import(ctx: &mut Ctx, a: ImportArgs) -> anyhow::Result<u8> {
     };
     let issues = match ops::parse_jsonl(&text) {
         Ok(issues) => issues,
-        Err(errors) => {
-            let shown: Vec<String> = errors.iter().take(20).map(|(line, e)| format!("line {line}: {e}")).collect();
-            let more = if errors.len() > 20 { format!("\n... and {} more", errors.len() - 20) } else { String::new() };
-            return Err(Error::Invalid(format!(
-                "{} of {source} cannot be imported; nothing was imported:\n{}{more}",
-                if errors.len() == 1 { "1 line".to_string() } else { format!("{} lines", errors.len()) },
-                shown.join("\n")
-            ))
-            .into());
-        }
+        Err(errors) => return Err(Error::ImportRefused { source_name: source, lines: errors }.into()),
     };
     let actor = ctx.actor();
     let done = ops::import(&ctx.store, &ns, &actor, &issues, a.skip_existing, a.dry_run, &source)?;

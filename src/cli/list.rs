@@ -101,10 +101,10 @@ pub fn row_json(view: &View, u: &Universe<'_>, a: &Analysis, n: Node, extra: &st
     idx.write_json_open(r, &mut s);
     let _ = write!(
         s,
-        ",\"dependency_count\":{},\"dependent_count\":{},\"namespace\":\"{}\",\"visibility\":\"{}\"{extra}}}",
+        ",\"dependency_count\":{},\"dependent_count\":{},\"namespace\":{},\"visibility\":\"{}\"{extra}}}",
         idx.dep_count(r),
         a.dependents[n.0],
-        view.namespace_of(u, n).short(),
+        git_beads::model::json::to_string(view.namespace_of(u, n).short()),
         view.visibility(u, n).as_str()
     );
     s
@@ -233,9 +233,9 @@ fn blockers_json(bs: &[Blocker]) -> String {
     let ids: Vec<&str> = bs.iter().map(Blocker::id).collect();
     format!(
         ",\"blocked_by\":{},\"blocked_by_count\":{},\"blockers\":{}",
-        serde_json::to_string(&ids).expect("strings serialize"),
+        git_beads::model::json::to_string(&ids),
         bs.len(),
-        serde_json::to_string(bs).expect("plain data serializes")
+        git_beads::model::json::to_string(bs)
     )
 }
 

@@ -21,8 +21,8 @@ pub fn run(ctx: &mut Ctx, a: LogArgs) -> anyhow::Result<u8> {
         Ok(n) => (view.locate(&u, n).snapshot.namespace.clone(), u.id(n).to_string()),
         Err(e) => match view.snapshots.first() {
             Some(s) if git_beads::model::id::validate_id(&a.issue).is_ok() => {
-                let entries = history::issue_log(&ctx.store, &s.namespace, &a.issue, a.limit)?;
-                if entries.is_empty() {
+                let log = history::issue_log(&ctx.store, &s.namespace, &a.issue, a.limit)?;
+                if log.entries.is_empty() && !log.shallow {
                     return Err(e.into());
                 }
                 (s.namespace.clone(), a.issue.clone())
@@ -30,7 +30,13 @@ pub fn run(ctx: &mut Ctx, a: LogArgs) -> anyhow::Result<u8> {
             _ => return Err(e.into()),
         },
     };
-    let entries = history::issue_log(&ctx.store, &ns, &id, a.limit)?;
+    let log = history::issue_log(&ctx.store, &ns, &id, a.limit)?;
+    if log.shallow {
+        ctx.ui.warn(&format!(
+            "this clone is shallow: the history of {id} is cut at its shallow boundary (`git fetch --unshallow` brings the rest)"
+        ));
+    }
+    let entries = log.entries;
     if ctx.ui.json {
         ctx.ui.json_value(&entries)?;
         return Ok(exit::OK);

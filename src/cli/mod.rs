@@ -18,6 +18,7 @@ mod propose;
 mod show;
 mod sync;
 pub mod ui;
+mod unlock;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
@@ -38,6 +39,7 @@ pub mod exit {
     pub const DEPENDENCY: u8 = 5;
     pub const SYNC: u8 = 6;
     pub const CONFLICT: u8 = 7;
+    pub const LOCKED: u8 = 8;
 }
 
 /// git-beads: issues as git objects on refs/beads/*.
@@ -70,6 +72,10 @@ pub struct Cli {
     /// Views read every local namespace (branches and planning).
     #[arg(long, global = true, conflicts_with = "ns")]
     pub all_ns: bool,
+    /// Stop a fetch or push that takes longer than this (e.g. 30s, 2m; 0: no
+    /// limit). Default: `beads.timeout`, else 60s.
+    #[arg(long, global = true, value_name = "DURATION")]
+    pub timeout: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -158,6 +164,8 @@ pub enum Command {
     /// Git hooks: install (chaining onto existing ones), uninstall, list.
     #[command(subcommand)]
     Hooks(hooks::HooksCommand),
+    /// Remove ref locks left behind by killed processes.
+    Unlock(unlock::UnlockArgs),
     /// Print the manual page, or write every page (--dir, --install).
     Man(manual::ManArgs),
     /// Print shell completions.
@@ -211,10 +219,22 @@ impl Ctx {
     /// The namespace new issues go to: `--ns`, else the configured routing.
     pub fn write_namespace(&self) -> anyhow::Result<Namespace> {
         self.require_init()?;
+        self.refuse_unwritable_ns()?;
         match self.explicit_ns()? {
             Some(ns) => Ok(ns),
             None => Ok(self.store.write_target()?),
         }
+    }
+
+    /// A write with `--ns` naming a namespace no command writes fails before
+    /// anything is resolved in it.
+    fn refuse_unwritable_ns(&self) -> anyhow::Result<()> {
+        if let Some(ns) = self.explicit_ns()?
+            && let Some(e) = self.store.write_refusal(&ns)
+        {
+            return Err(e.into());
+        }
+        Ok(())
     }
 
     /// The namespaces views read: `--ns`, `--all-ns`, or the current context.
@@ -234,6 +254,9 @@ impl Ctx {
     }
 
     fn warn_invalid(&self, view: &View) {
+        for (ns, why) in view.skipped() {
+            self.ui.warn(&format!("skipped {ns}: {why}"));
+        }
         let invalid = view.invalid();
         for (ns, e) in invalid.iter().take(5) {
             self.ui.warn(&format!("skipped {} in {ns} (blob {}): {}", e.path, if e.blob.is_empty() { "-" } else { &e.blob }, e.error));
@@ -264,6 +287,7 @@ impl Ctx {
     /// Resolves the issues a mutation names, grouped by namespace.
     pub fn targets(&self, inputs: &[String]) -> anyhow::Result<Targets> {
         self.require_init()?;
+        self.refuse_unwritable_ns()?;
         let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
         let view = self.view_for(&refs)?;
         let mut groups: Vec<(Namespace, Vec<String>)> = Vec::new();
@@ -292,6 +316,11 @@ impl Ctx {
 
 /// Parses the command line, runs it, and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
+    // SIGINT/SIGTERM/SIGHUP remove our lock and temporary files and end the
+    // git processes we started (git_beads::interrupt).
+    if let Err(e) = git_beads::interrupt::install() {
+        eprintln!("warning: could not install the signal handler: {e}");
+    }
     let cli = Cli::parse();
     let json = cli.json;
     let ui = Ui::new(cli.json, cli.quiet, cli.color);
@@ -325,6 +354,16 @@ fn run(mut cli: Cli, mut ui: Ui) -> (anyhow::Result<u8>, Ui) {
         Some(Command::Completions(a)) => return (manual::completions(&mut ui, a), ui),
         other => cli.command = other,
     }
+    // A test clock or seed that does not parse must not be ignored.
+    for (var, ok) in [
+        ("GIT_BEADS_NOW", std::env::var("GIT_BEADS_NOW").map(|v| git_beads::model::Timestamp::parse(&v).is_ok())),
+        ("GIT_BEADS_SEED", std::env::var("GIT_BEADS_SEED").map(|v| v.parse::<u64>().is_ok())),
+    ] {
+        if ok == Ok(false) {
+            let what = if var == "GIT_BEADS_NOW" { "an RFC 3339 timestamp such as 2026-01-02T03:04:05Z" } else { "a whole number" };
+            return (Err(anyhow::Error::new(UsageError(format!("{var} is set but is not {what}; unset it or fix it")))), ui);
+        }
+    }
     let store = match open(&cli) {
         Ok(s) => s,
         // For `check`, no repository means it could not check (exit 2).
@@ -334,6 +373,13 @@ fn run(mut cli: Cli, mut ui: Ui) -> (anyhow::Result<u8>, Ui) {
         }
         Err(e) => return (Err(e), ui),
     };
+    let mut store = store;
+    if let Some(t) = &cli.timeout {
+        match git_beads::model::time::parse_duration(t) {
+            Ok(d) => store.set_network_timeout(d),
+            Err(e) => return (Err(anyhow::Error::new(UsageError(format!("--timeout: {e}")))), ui),
+        }
+    }
     let mut ctx = Ctx { ui, store, actor_flag: cli.actor.clone(), ns_flag: cli.ns.clone(), all_ns: cli.all_ns };
     let outcome = dispatch(&mut ctx, cli.command);
     (outcome, ctx.ui)
@@ -381,6 +427,7 @@ fn dispatch(ctx: &mut Ctx, command: Option<Command>) -> anyhow::Result<u8> {
         Command::Check(a) => check::run(ctx, a),
         Command::CloseFromCommits(a) => check::close_from_commits(ctx, a),
         Command::Hooks(c) => hooks::run(ctx, c),
+        Command::Unlock(a) => unlock::run(ctx, a),
         Command::Man(_) | Command::Completions(_) => unreachable!("handled before opening the repository"),
     }
 }
@@ -419,14 +466,24 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
             | E::Id(_)
             | E::Time(_)
             | E::Invalid(_)
+            | E::ImportRefused { .. }
             | E::BadNamespace(_)
             | E::Exists { .. }
             | E::ReadOnly { .. }
+            | E::NotWritable { .. }
             | E::NamespaceClash { .. },
         ) => exit::INVALID,
         Some(E::Cycle { .. } | E::SelfDependency(_)) => exit::DEPENDENCY,
         Some(E::Claimed { .. } | E::Contended { .. }) => exit::CONFLICT,
-        Some(E::NoSuchRemote { .. } | E::Remote { .. } | E::PushRefused { .. } | E::PushRace { .. } | E::NotPushable { .. }) => exit::SYNC,
+        Some(E::Locked { .. }) => exit::LOCKED,
+        Some(
+            E::NoSuchRemote { .. }
+            | E::Remote { .. }
+            | E::PushRefused { .. }
+            | E::PushRace { .. }
+            | E::NotPushable { .. }
+            | E::Timeout { .. },
+        ) => exit::SYNC,
         None if is_invalid_value(e) => exit::INVALID,
         _ => exit::ERROR,
     }
@@ -443,24 +500,29 @@ fn code_name(e: &anyhow::Error) -> &'static str {
         Some(E::NotARepository { .. }) => "NOT_A_REPOSITORY",
         Some(E::NotInitialized) => "NOT_INITIALIZED",
         Some(E::CannotCheck { .. }) => "CANNOT_CHECK",
-        Some(E::ReadOnly { .. }) => "READ_ONLY",
+        Some(E::ReadOnly { .. } | E::NotWritable { .. }) => "READ_ONLY",
         Some(E::NamespaceClash { .. }) => "NAMESPACE_CLASH",
         Some(E::NotFound { .. }) => "ISSUE_NOT_FOUND",
         Some(E::Ambiguous { .. }) => "AMBIGUOUS_ID",
         Some(E::InSeveralNamespaces { .. }) => "AMBIGUOUS_NAMESPACE",
         Some(E::Exists { .. }) => "ISSUE_EXISTS",
-        Some(E::InvalidBlob { .. } | E::Unreadable { .. }) => "INVALID_BLOB",
+        Some(E::InvalidBlob { .. } | E::Unreadable { .. } | E::Unreadables { .. }) => "INVALID_BLOB",
         Some(E::UnknownFormat { .. }) => "UNKNOWN_FORMAT",
-        Some(E::Field(_) | E::Id(_) | E::Time(_) | E::Invalid(_) | E::BadNamespace(_)) => "VALIDATION_FAILED",
+        Some(E::DamagedFormat { .. } | E::DamagedLayout { .. }) => "DAMAGED_NAMESPACE",
+        Some(E::Field(_) | E::Id(_) | E::Time(_) | E::Invalid(_) | E::BadNamespace(_) | E::ImportRefused { .. }) => "VALIDATION_FAILED",
         Some(E::Cycle { .. }) => "CYCLE_DETECTED",
         Some(E::SelfDependency(_)) => "SELF_DEPENDENCY",
         Some(E::Claimed { .. }) => "ALREADY_CLAIMED",
         Some(E::Contended { .. }) => "CONTENDED",
+        Some(E::Locked { stale: true, .. }) => "STALE_LOCK",
+        Some(E::Locked { stale: false, .. }) => "LOCKED",
+        Some(E::RefUpdate { .. }) => "REF_UPDATE_FAILED",
         Some(E::NoSuchRemote { .. }) => "NO_SUCH_REMOTE",
         Some(E::Remote { .. }) => "REMOTE_UNREACHABLE",
         Some(E::PushRefused { .. }) => "PUSH_REFUSED",
         Some(E::PushRace { .. }) => "REMOTE_KEPT_MOVING",
         Some(E::NotPushable { .. }) => "NOT_PUSHABLE",
+        Some(E::Timeout { .. }) => "NETWORK_TIMEOUT",
         _ if e.chain().any(|c| c.downcast_ref::<UsageError>().is_some()) => "USAGE",
         None if is_invalid_value(e) => "VALIDATION_FAILED",
         _ => "ERROR",
@@ -478,6 +540,7 @@ pub(crate) fn hint(e: &anyhow::Error) -> Option<String> {
              what should go there; `git config beads.{}.readonly false` lifts it",
             namespace.trim_start_matches("refs/beads/")
         ),
+        E::NotWritable { .. } => "write to a branch or planning namespace instead (`--ns main`, or no --ns at all); `git beads ns list` shows them".into(),
         E::NamespaceClash { existing, .. } => {
             format!("promote or prune {existing} first (`git beads ns list`), or use another name")
         }
@@ -490,22 +553,44 @@ pub(crate) fn hint(e: &anyhow::Error) -> Option<String> {
         }
         E::InvalidBlob { blob, .. } => format!("inspect it with `git cat-file -p {blob}`; the other issues are unaffected"),
         E::Unreadable { blob, .. } => format!("inspect it with `git cat-file -p {blob}`; the other issues are unaffected"),
+        E::Unreadables { .. } => {
+            "inspect them with `git cat-file -p <blob>`; fix them, remove them (`git beads delete --force <id>`), or pass --skip-unreadable to leave them out".into()
+        }
         E::UnknownFormat { .. } => "this namespace was written by a newer git-beads; upgrade to read it".into(),
+        E::DamagedFormat { namespace, .. } | E::DamagedLayout { namespace, .. } => format!(
+            "something other than git-beads wrote {namespace}; `git log {namespace}` shows who, and `git beads check` lists what else is wrong"
+        ),
         E::Contended { .. } => "many writers are updating the same namespace; try again".into(),
+        E::Locked { path, stale: true, .. } => format!(
+            "a git-beads or git process was killed while it moved this ref; if none is running now, `git beads unlock` removes the lock (or remove {} by hand)",
+            path.display()
+        ),
+        E::Locked { path, stale: false, .. } => format!(
+            "a live process holds {}: wait for it, or stop it and run `git beads unlock --force`",
+            path.display()
+        ),
         E::NoSuchRemote { name, .. } => format!("add it with `git remote add {name} <url>`, or name another remote"),
         E::Remote { .. } => "check the remote's URL and your network; the local namespaces are unchanged, so just sync again".into(),
         E::PushRefused { details, .. } if !details.is_empty() => format!("the remote said: {details}; the local namespaces are unchanged"),
         E::PushRefused { .. } => "the local namespaces are unchanged; sync again once the remote accepts pushes".into(),
         E::PushRace { .. } => "others are pushing to the same namespaces; sync again in a moment".into(),
+        E::Timeout { secs, .. } => format!(
+            "the remote did not answer within {secs}s; the local namespaces are unchanged. Check the remote, or allow longer with --timeout or `git config beads.timeout 5m`"
+        ),
         _ => return None,
     })
 }
 
 fn report(e: &anyhow::Error, json: bool) {
     let causes: Vec<String> = e.chain().skip(1).map(|c| ui::clean(&c.to_string(), true)).collect();
-    let message = ui::clean(&e.to_string(), true);
+    // A message may span lines (an import's refused lines): each is shown
+    // on its own line, sanitized.
+    let message = e.to_string().lines().map(|l| ui::clean(l, true)).collect::<Vec<_>>().join("\n");
     if json {
         let mut err = serde_json::json!({"code": code_name(e), "message": message});
+        if let Some(store::Error::ImportRefused { lines, .. }) = store_error(e) {
+            err["lines"] = lines.iter().map(|(n, m)| serde_json::json!({ "line": n, "error": m })).collect::<Vec<_>>().into();
+        }
         if let Some(h) = hint(e) {
             err["hint"] = h.into();
         }
@@ -516,12 +601,20 @@ fn report(e: &anyhow::Error, json: bool) {
             err["candidates"] = candidates.clone().into();
         }
         if let Some(store::Error::Cycle { cycle }) = store_error(e) {
-            err["cycle"] = cycle.clone().into();
+            // The whole cycle when it is short; its ends when it is not.
+            let shown: Vec<String> =
+                if cycle.len() <= 50 { cycle.clone() } else { cycle[..25].iter().chain(&cycle[cycle.len() - 25..]).cloned().collect() };
+            err["cycle"] = shown.into();
+            err["cycle_length"] = cycle.len().into();
         }
-        eprintln!("{}", serde_json::json!({ "error": err }));
+        if let Some(store::Error::Locked { path, age_secs, .. }) = store_error(e) {
+            err["path"] = path.display().to_string().into();
+            err["age_secs"] = (*age_secs).into();
+        }
+        eprintln!("{}", git_beads::model::json::to_string(&serde_json::json!({ "error": err })));
         return;
     }
-    eprintln!("Error: {message}");
+    eprintln!("Error: {}", message.replace('\n', "\n  "));
     if !causes.is_empty() {
         eprintln!("Caused by:");
         for (n, c) in causes.iter().enumerate() {

@@ -5,6 +5,7 @@ use super::ui::clean;
 use super::{Ctx, UsageError, exit};
 use git_beads::model::Issue;
 use git_beads::ops::{self, Changes};
+use git_beads::store::Namespace;
 use serde_json::json;
 
 #[derive(clap::Args, Debug)]
@@ -211,10 +212,19 @@ pub struct DeleteArgs {
 }
 
 pub fn delete(ctx: &mut Ctx, a: DeleteArgs) -> anyhow::Result<u8> {
-    let t = ctx.targets(&a.ids)?;
+    // An issue whose blob cannot be read is not in any view, but it can be
+    // deleted by its full ID (or a prefix only it has among the unreadable).
+    let (readable, unreadable) = split_unreadable(ctx, &a.ids)?;
+    let mut groups = if readable.is_empty() { Vec::new() } else { ctx.targets(&readable)?.groups };
+    for (ns, id) in unreadable {
+        match groups.iter_mut().find(|(g, _)| *g == ns) {
+            Some((_, ids)) => ids.push(id),
+            None => groups.push((ns, vec![id])),
+        }
+    }
     let actor = ctx.actor();
     let mut plan = ops::DeletePlan::default();
-    for (ns, ids) in &t.groups {
+    for (ns, ids) in &groups {
         let p = ops::delete(&ctx.store, ns, &actor, ids, a.force)?.value;
         plan.deleted.extend(p.deleted);
         plan.dependents.extend(p.dependents);
@@ -242,6 +252,34 @@ pub fn delete(ctx: &mut Ctx, a: DeleteArgs) -> anyhow::Result<u8> {
         ctx.ui.status("preview only: nothing was changed; run again with --force to delete");
     }
     Ok(exit::OK)
+}
+
+/// Splits the typed IDs of `delete` into those the view resolves and the
+/// unreadable issues (namespace, full ID) the others name.
+fn split_unreadable(ctx: &Ctx, inputs: &[String]) -> anyhow::Result<(Vec<String>, Vec<(Namespace, String)>)> {
+    use git_beads::model::id;
+    let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    ctx.require_init()?;
+    let view = ctx.view_for(&refs)?;
+    let u = view.universe();
+    let bad: Vec<(Namespace, String)> = view
+        .invalid()
+        .into_iter()
+        .filter_map(|(ns, e)| {
+            let found = id::id_from_path(&e.path)?;
+            (id::blob_path(found) == e.path).then(|| (ns, found.to_string()))
+        })
+        .collect();
+    let (mut readable, mut unreadable) = (Vec::new(), Vec::new());
+    for input in inputs {
+        let resolves = view.resolve(&ctx.store, &u, input).is_ok();
+        let matching: Vec<&(Namespace, String)> = bad.iter().filter(|(_, b)| b == input || b.starts_with(input.as_str())).collect();
+        match (resolves, matching.as_slice()) {
+            (false, [one]) => unreadable.push((*one).clone()),
+            _ => readable.push(input.clone()),
+        }
+    }
+    Ok((readable, unreadable))
 }
 
 #[derive(clap::Args, Debug)]

@@ -101,7 +101,10 @@ pub fn withdraw(ctx: &mut Ctx, a: WithdrawArgs) -> anyhow::Result<u8> {
 }
 
 pub fn list(ctx: &mut Ctx, _a: ProposalsArgs) -> anyhow::Result<u8> {
-    let all = proposals::list(&ctx.store)?;
+    let (all, skipped) = proposals::list(&ctx.store)?;
+    for (refname, why) in &skipped {
+        ctx.ui.warn(&format!("skipped {refname}: {why}"));
+    }
     if ctx.ui.json {
         ctx.ui.json_value(&all)?;
         return Ok(exit::OK);
@@ -222,7 +225,7 @@ pub fn ns(ctx: &mut Ctx, c: NsCommand) -> anyhow::Result<u8> {
             let canonical = ctx.store.canonical()?;
             // A proposal's remote is the one it was offered on.
             let offered: std::collections::HashMap<String, String> =
-                proposals::list(&ctx.store)?.into_iter().filter_map(|p| Some((p.refname, p.remote?))).collect();
+                proposals::list(&ctx.store)?.0.into_iter().filter_map(|p| Some((p.refname, p.remote?))).collect();
             let mut rows = Vec::new();
             for ns in ctx.store.namespaces()? {
                 if matches!(ns.kind(), Kind::Tracking { .. }) {

@@ -4,6 +4,7 @@
 use super::ui::{Style, clean};
 use super::{Ctx, exit};
 use git_beads::graph::{Node, Universe};
+use git_beads::model::json::to_string as js;
 use git_beads::model::{Form, Issue, codec};
 use git_beads::ops;
 use serde_json::{Value, json};
@@ -56,7 +57,7 @@ fn links(u: &Universe<'_>, n: Node) -> (Vec<Link>, Vec<Link>) {
 
 fn issue_json(issue: &Issue, deps: &[Link], dependents: &[Link], namespace: &str, visibility: &str) -> String {
     let headline = |l: Option<&Link>| match l {
-        Some(l) => format!(",\"title\":{},\"status\":{},\"priority\":{}", json!(l.title), json!(l.status), json!(l.priority)),
+        Some(l) => format!(",\"title\":{},\"status\":{},\"priority\":{}", js(&l.title), js(&l.status), js(&l.priority)),
         None => String::new(),
     };
     let mut s = codec::to_beads_json_open(issue, Form::Beads, &|d| headline(deps.iter().find(|l| l.id == d.id)));
@@ -64,11 +65,11 @@ fn issue_json(issue: &Issue, deps: &[Link], dependents: &[Link], namespace: &str
         .iter()
         .map(|l| json!({ "id": l.id, "title": l.title, "status": l.status, "priority": l.priority, "dependency_type": l.dep_type }))
         .collect();
-    s.push_str(&format!(",\"dependents\":{}", Value::from(dependents)));
+    s.push_str(&format!(",\"dependents\":{}", js(&Value::from(dependents))));
     if let Some(p) = issue.parent() {
-        s.push_str(&format!(",\"parent\":{}", json!(p)));
+        s.push_str(&format!(",\"parent\":{}", js(&p)));
     }
-    s.push_str(&format!(",\"namespace\":{},\"visibility\":{}", json!(namespace), json!(visibility)));
+    s.push_str(&format!(",\"namespace\":{},\"visibility\":{}", js(&namespace), js(&visibility)));
     s.push('}');
     s
 }

@@ -47,6 +47,7 @@ fn describe(n: &NsReport) -> String {
         Action::Merged => format!("merged ({} auto-resolved)", n.resolved.len()),
         Action::Pushed => "pushed".to_string(),
         Action::Created => "created from the remote".to_string(),
+        Action::HeldBack if n.warning.is_some() => "held back (see the warning)".to_string(),
         Action::HeldBack => "merged what could be read; NOT pushed (unreadable blobs)".to_string(),
         Action::ReadOnly => "has local commits, NOT pushed: read-only in this clone".to_string(),
         Action::Deleted => "deleted: the remote removed it and it had not changed here".to_string(),
@@ -65,6 +66,9 @@ fn print_reports(ctx: &mut Ctx, reports: &[SyncReport]) -> anyhow::Result<u8> {
             }
             for n in &r.namespaces {
                 ctx.ui.line(&describe(n))?;
+                if let Some(w) = &n.warning {
+                    ctx.ui.warn(&format!("{}: {w}", n.namespace));
+                }
                 for res in &n.resolved {
                     ctx.ui.line(&format!("  auto-resolved {}", clean(&res.to_string(), true)))?;
                 }
@@ -103,7 +107,7 @@ fn print_reports(ctx: &mut Ctx, reports: &[SyncReport]) -> anyhow::Result<u8> {
     }
     let complete = reports.iter().all(SyncReport::complete);
     if !complete {
-        ctx.ui.warn("some namespaces hold blobs git-beads cannot read and were not pushed; fix or remove those blobs (or upgrade git-beads), then sync again");
+        ctx.ui.warn("some namespaces were held back (the others synced): fix what the warnings above name, then sync again");
     }
     Ok(if complete { exit::OK } else { exit::SYNC })
 }

@@ -67,15 +67,28 @@ impl Ui {
         &mut self.out
     }
 
-    /// Writes one line of data.
+    /// Writes one line of data (or several, separated by newlines). Every
+    /// line of human output goes through here and is sanitized whole:
+    /// control characters and bidirectional overrides from any source (an
+    /// issue, a fetched blob, a remote's message, a ref name) are shown
+    /// escaped, and only the styles [`Ui::paint`] added become ANSI codes.
     pub fn line(&mut self, s: &str) -> io::Result<()> {
-        self.out.write_all(s.as_bytes())?;
+        let mut shown = clean(s, false);
+        if self.color && shown.contains(MARK) {
+            shown = unmark(&shown);
+        }
+        self.out.write_all(shown.as_bytes())?;
         self.out.write_all(b"\n")
+    }
+
+    /// Writes human text that spans lines, sanitized as [`Ui::line`] does.
+    pub fn text(&mut self, s: &str) -> io::Result<()> {
+        self.out.write_all(clean(s, false).as_bytes())
     }
 
     /// Writes `v` as pretty JSON on stdout.
     pub fn json_value<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut self.out, v).map_err(io::Error::other)?;
+        git_beads::model::json::write_pretty(&mut self.out, v).map_err(io::Error::other)?;
         self.out.write_all(b"\n")
     }
 
@@ -98,17 +111,23 @@ impl Ui {
         }
     }
 
-    /// A warning on stderr (silenced only by `-q`).
+    /// A warning on stderr (silenced only by `-q`); under `--json` a JSON
+    /// line `{"warning": "..."}`, so stderr stays one JSON value per line.
     pub fn warn(&self, msg: &str) {
-        if !self.quiet {
+        if !self.quiet && self.json {
+            eprintln!("{}", git_beads::model::json::to_string(&serde_json::json!({ "warning": msg })));
+        } else if !self.quiet {
             let prefix = if self.color { "\x1b[33mwarning:\x1b[0m" } else { "warning:" };
             eprintln!("{prefix} {}", clean(msg, true));
         }
     }
 
-    /// `s` in `style` when color is on.
+    /// `s` in `style` when color is on. The style is a marker that only
+    /// [`Ui::line`] turns into an ANSI code, after sanitizing the line: a
+    /// marker cannot be forged by text from an issue, since it carries a
+    /// nonce drawn when the process started.
     pub fn paint(&self, style: Style, s: &str) -> String {
-        if self.color { format!("{}{s}\x1b[0m", style.code()) } else { s.to_string() }
+        if self.color { format!("{MARK}{}{}{s}{MARK}{}r", nonce(), style as u8, nonce()) } else { s.to_string() }
     }
 
     /// The terminal width, when printing to one.
@@ -120,6 +139,25 @@ impl Ui {
     pub fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
+}
+
+/// Starts a style marker (a private-use character, then the nonce).
+const MARK: char = '\u{e000}';
+
+fn nonce() -> &'static str {
+    static NONCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NONCE.get_or_init(|| format!("{:016x}", fastrand::Rng::new().u64(..)))
+}
+
+/// Replaces the style markers of [`Ui::paint`] with ANSI codes.
+fn unmark(s: &str) -> String {
+    const STYLES: [Style; 6] = [Style::Id, Style::Dim, Style::Bold, Style::Red, Style::Yellow, Style::Green];
+    let mut out = s.to_string();
+    let prefix = format!("{MARK}{}", nonce());
+    for (i, st) in STYLES.iter().enumerate() {
+        out = out.replace(&format!("{prefix}{i}"), st.code());
+    }
+    out.replace(&format!("{prefix}r"), "\x1b[0m")
 }
 
 /// `s` with control characters (and bidirectional overrides) shown as

@@ -23,11 +23,11 @@ pub const FORMAT_VERSION: u64 = 1;
 /// Why bytes are not an issue.
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
-    #[error("not valid JSON for an issue: {0}")]
+    #[error("not valid JSON for an issue")]
     Json(#[from] serde_json::Error),
     #[error("unknown format version {found} (this git-beads reads version {FORMAT_VERSION})")]
     UnknownFormat { found: String },
-    #[error("{0}")]
+    #[error(transparent)]
     Invalid(#[from] super::issue::FieldError),
 }
 
@@ -48,7 +48,7 @@ pub enum Form {
 /// Encodes the canonical blob for `issue` (its lists must be normalized).
 pub fn to_blob(issue: &Issue) -> Vec<u8> {
     let mut buf = Vec::with_capacity(1024);
-    let mut w = Obj::open(&mut buf, true);
+    let mut w = Obj::open(&mut buf, true, false);
     w.raw("format_version", &FORMAT_VERSION);
     write_fields(&mut w, issue, Form::Blob, None);
     w.close();
@@ -59,7 +59,7 @@ pub fn to_blob(issue: &Issue) -> Vec<u8> {
 /// Encodes `issue` as one line of beads JSON (no trailing newline).
 pub fn to_beads_json(issue: &Issue, form: Form) -> String {
     let mut buf = Vec::with_capacity(1024);
-    let mut w = Obj::open(&mut buf, false);
+    let mut w = Obj::open(&mut buf, false, true);
     write_fields(&mut w, issue, form, None);
     w.close();
     String::from_utf8(buf).expect("the JSON writer emits UTF-8")
@@ -69,7 +69,7 @@ pub fn to_beads_json(issue: &Issue, form: Form) -> String {
 /// extended with the JSON fields `dep_extra` renders (e.g. `,"title":"..."`).
 pub fn to_beads_json_open(issue: &Issue, form: Form, dep_extra: &dyn Fn(&Dependency) -> String) -> String {
     let mut buf = Vec::with_capacity(1024);
-    let mut w = Obj::open(&mut buf, false);
+    let mut w = Obj::open(&mut buf, false, true);
     write_fields(&mut w, issue, form, Some(dep_extra));
     w.close();
     buf.pop();
@@ -159,16 +159,20 @@ struct Obj<'b> {
     buf: &'b mut Vec<u8>,
     multiline: bool,
     first: bool,
+    /// Escape what terminals and bidi rendering act on (every form but the
+    /// blob, whose bytes are fixed by the storage format).
+    safe: bool,
 }
 
-fn put<T: serde::Serialize + ?Sized>(buf: &mut Vec<u8>, v: &T) {
-    serde_json::to_writer(buf, v).expect("serializing plain JSON values into memory cannot fail");
+fn put<T: serde::Serialize + ?Sized>(buf: &mut Vec<u8>, v: &T, safe: bool) {
+    let written = if safe { super::json::write(buf, v) } else { serde_json::to_writer(buf, v) };
+    written.expect("serializing plain JSON values into memory cannot fail");
 }
 
 impl<'b> Obj<'b> {
-    fn open(buf: &'b mut Vec<u8>, multiline: bool) -> Self {
+    fn open(buf: &'b mut Vec<u8>, multiline: bool, safe: bool) -> Self {
         buf.push(b'{');
-        Obj { buf, multiline, first: true }
+        Obj { buf, multiline, first: true, safe }
     }
     fn key(&mut self, k: &str) {
         if !self.first {
@@ -178,7 +182,7 @@ impl<'b> Obj<'b> {
         if self.multiline {
             self.buf.extend_from_slice(b"\n  ");
         }
-        put(self.buf, k);
+        put(self.buf, k, self.safe);
         self.buf.push(b':');
         if self.multiline {
             self.buf.push(b' ');
@@ -186,7 +190,7 @@ impl<'b> Obj<'b> {
     }
     fn raw<T: serde::Serialize + ?Sized>(&mut self, k: &str, v: &T) {
         self.key(k);
-        put(self.buf, v);
+        put(self.buf, v, self.safe);
     }
     fn str(&mut self, k: &str, v: &str) {
         self.raw(k, v);
@@ -221,7 +225,8 @@ impl<'b> Obj<'b> {
             if self.multiline {
                 self.buf.extend_from_slice(b"\n    ");
             }
-            let mut o = Obj::open(self.buf, false);
+            let safe = self.safe;
+            let mut o = Obj::open(self.buf, false, safe);
             each(&mut o, item);
             o.close();
         }
@@ -241,12 +246,12 @@ impl<'b> Obj<'b> {
             if self.multiline {
                 self.buf.extend_from_slice(b"\n    ");
             }
-            put(self.buf, key.as_str());
+            put(self.buf, key.as_str(), self.safe);
             self.buf.push(b':');
             if self.multiline {
                 self.buf.push(b' ');
             }
-            put(self.buf, val);
+            put(self.buf, val, self.safe);
         }
         if self.multiline {
             self.buf.extend_from_slice(b"\n  ");
@@ -594,12 +599,23 @@ mod tests {
 
     #[test]
     fn bad_fields_are_named() {
-        let e = from_slice(br#"{"id":"bd-1","title":"x","created_at":"2026-01-01T00:00:00Z","priority":9}"#).unwrap_err();
-        assert!(e.to_string().contains("priority"), "{e}");
-        let e = from_slice(br#"{"id":"bd-1","title":"","created_at":"2026-01-01T00:00:00Z"}"#).unwrap_err();
-        assert!(e.to_string().contains("title"), "{e}");
-        let e = from_slice(br#"{"id":"bd-1","title":"x"}"#).unwrap_err();
-        assert!(e.to_string().contains("created_at"), "{e}");
+        // The message and its causes, as the command line prints them.
+        let chain = |e: DecodeError| {
+            let mut s = e.to_string();
+            let mut src = std::error::Error::source(&e);
+            while let Some(c) = src {
+                s = format!("{s}: {c}");
+                src = c.source();
+            }
+            s
+        };
+        let e = chain(from_slice(br#"{"id":"bd-1","title":"x","created_at":"2026-01-01T00:00:00Z","priority":9}"#).unwrap_err());
+        assert!(e.contains("priority"), "{e}");
+        let e = chain(from_slice(br#"{"id":"bd-1","title":"","created_at":"2026-01-01T00:00:00Z"}"#).unwrap_err());
+        assert!(e.contains("title"), "{e}");
+        let e = chain(from_slice(br#"{"id":"bd-1","title":"x"}"#).unwrap_err());
+        assert!(e.contains("created_at"), "{e}");
+        assert!(!e.contains("created_at: missing field `created_at`: missing field"), "a cause is not repeated: {e}");
         assert!(from_slice(b"not json").is_err());
         assert!(from_slice(br#"{"id":"bd 1","title":"x","created_at":"2026-01-01T00:00:00Z"}"#).is_err());
     }

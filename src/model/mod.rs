@@ -4,6 +4,7 @@
 pub mod codec;
 pub mod id;
 pub mod issue;
+pub mod json;
 pub mod time;
 
 pub use codec::{DecodeError, FORMAT_VERSION, Form};

@@ -170,6 +170,45 @@ pub fn parse_when(input: &str, now: Timestamp) -> Result<Timestamp, TimeError> {
     parse_absolute(input).ok_or_else(err)
 }
 
+/// Parses a length of time a person typed: `90` or `90s` (seconds), `30m`,
+/// `2h`, `1d`, `1w`, or several of those run together (`1h30m`).
+pub fn parse_duration(input: &str) -> Result<std::time::Duration, TimeError> {
+    let err = || TimeError { input: input.to_string(), expected: DURATION };
+    let s = input.trim().to_ascii_lowercase();
+    if s.is_empty() {
+        return Err(err());
+    }
+    if s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse::<u64>().map(std::time::Duration::from_secs).map_err(|_| err());
+    }
+    let mut total: u64 = 0;
+    let mut digits = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let unit: u64 = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 604_800,
+            _ => return Err(err()),
+        };
+        let n: u64 = digits.parse().map_err(|_| err())?;
+        total = n.checked_mul(unit).and_then(|v| total.checked_add(v)).ok_or_else(err)?;
+        digits.clear();
+    }
+    if !digits.is_empty() {
+        return Err(err());
+    }
+    Ok(std::time::Duration::from_secs(total))
+}
+
+/// What [`parse_duration`] accepts, for its error message.
+const DURATION: &str = "a duration such as 90s, 30m, 2h, 1d or 1h30m";
+
 /// The clock the tool reads: the real one, or `GIT_BEADS_NOW` when set (tests pin it).
 pub fn now() -> Timestamp {
     if let Ok(s) = std::env::var("GIT_BEADS_NOW")
@@ -202,6 +241,19 @@ mod tests {
     fn micros_round_trip() {
         let a = t("2026-11-21T07:25:18.668391Z");
         assert_eq!(Timestamp::from_micros(a.as_micros()), Some(a));
+    }
+
+    #[test]
+    fn durations() {
+        let secs = |s: &str| parse_duration(s).map(|d| d.as_secs());
+        assert_eq!(secs("90").unwrap(), 90);
+        assert_eq!(secs("90s").unwrap(), 90);
+        assert_eq!(secs("30m").unwrap(), 1800);
+        assert_eq!(secs("1h30m").unwrap(), 5400);
+        assert_eq!(secs(" 2D ").unwrap(), 172_800);
+        for bad in ["", "m", "5x", "1h30", "-5s", "99999999999999999999w", "banana"] {
+            assert!(secs(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

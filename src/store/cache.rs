@@ -191,7 +191,7 @@ fn open_file(path: &Path, tree: ObjectId) -> Option<Index> {
     // that still map them. A file truncated by someone else would fault, which
     // is why the cache directory is ours alone.
     let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
-    let idx = Index::open(Bytes::Mapped(map)).ok()?;
+    let idx = Index::open_verified(Bytes::Mapped(map)).ok()?;
     (idx.tree() == tree).then_some(idx)
 }
 
@@ -259,7 +259,14 @@ fn parse_parts(
             };
             match parsed {
                 Ok(issue) => part.push_issue(&issue, e.blob),
-                Err(err) => part.push_invalid(InvalidEntry { path: e.path.clone(), blob: e.blob.to_string(), error: error_chain(&err) }),
+                Err(err) => {
+                    // The entry already names the path and the blob: keep only why.
+                    let error = match &err {
+                        Error::InvalidBlob { source, .. } => error_chain(source),
+                        other => error_chain(other),
+                    };
+                    part.push_invalid(InvalidEntry { path: e.path.clone(), blob: e.blob.to_string(), error })
+                }
             }
         }
         Ok(part)

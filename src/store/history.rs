@@ -33,11 +33,26 @@ pub struct LogEntry {
     pub fields: Vec<String>,
 }
 
-/// The history of `issue_id` in `ns`, newest first, at most `limit` entries (0: all).
-pub fn issue_log(store: &Store, ns: &Namespace, issue_id: &str, limit: usize) -> Result<Vec<LogEntry>> {
+/// An issue's history as far as this clone has it.
+#[derive(Clone, Debug, Default)]
+pub struct IssueLog {
+    /// Newest first.
+    pub entries: Vec<LogEntry>,
+    /// Set when the walk reached the boundary of a shallow clone before the
+    /// issue's beginning: older history is not in this clone.
+    pub shallow: bool,
+}
+
+/// The history of `issue_id` in `ns`, newest first, at most `limit` entries
+/// (0: all). In a shallow clone the walk stops at the shallow boundary, and
+/// says so.
+pub fn issue_log(store: &Store, ns: &Namespace, issue_id: &str, limit: usize) -> Result<IssueLog> {
     let Some(tip) = store.tip(ns)? else {
-        return Ok(Vec::new());
+        return Ok(IssueLog::default());
     };
+    let shallow: std::collections::HashSet<ObjectId> =
+        store.repo().shallow_commits().ok().flatten().map(|c| c.iter().copied().collect()).unwrap_or_default();
+    let mut cut_short = false;
     let repo = store.repo();
     let path = id::blob_path(issue_id);
     let mut memo: HashMap<ObjectId, Option<ObjectId>> = HashMap::new();
@@ -60,6 +75,12 @@ pub fn issue_log(store: &Store, ns: &Namespace, issue_id: &str, limit: usize) ->
     for info in walk {
         let info = info.map_err(|e| super::Error::git(format!("could not walk {ns}"), e))?;
         let here = blob_in(info.id)?;
+        // A commit at the shallow boundary has parents this clone lacks: what
+        // it changed cannot be told, nor anything older.
+        if shallow.contains(&info.id) {
+            cut_short = here.is_some();
+            break;
+        }
         let parents: Vec<ObjectId> = info.parent_ids.iter().copied().collect();
         let mut before = Vec::with_capacity(parents.len());
         for p in &parents {
@@ -98,7 +119,7 @@ pub fn issue_log(store: &Store, ns: &Namespace, issue_id: &str, limit: usize) ->
             break;
         }
     }
-    Ok(out)
+    Ok(IssueLog { entries: out, shallow: cut_short })
 }
 
 fn changed_fields(store: &Store, ns: &Namespace, path: &str, old: Option<ObjectId>, new: Option<ObjectId>) -> Vec<String> {

@@ -13,6 +13,7 @@ pub mod index;
 pub mod layered;
 pub mod namespace;
 pub mod pack;
+pub mod refs;
 pub mod tree;
 pub mod txn;
 
@@ -57,16 +58,28 @@ pub enum Error {
     },
     #[error("issue {id} in {namespace} cannot be read: blob {blob} at {path}: {reason}")]
     Unreadable { id: String, namespace: String, path: String, blob: String, reason: String },
+    /// Entries that cannot be read, where an answer without them would be wrong.
+    #[error("{action}: {} cannot be read: {}", plural(entries.len(), "entry", "entries"), list_entries(entries))]
+    Unreadables { action: String, entries: Vec<(Namespace, index::InvalidEntry)> },
     #[error("namespace {namespace} uses format version {found}; this git-beads reads version {}", tree::LAYOUT_VERSION)]
     UnknownFormat { namespace: String, found: String },
+    /// The `format` entry of a namespace is not what git-beads writes.
+    #[error("namespace {namespace} has a damaged format entry: {what}")]
+    DamagedFormat { namespace: String, what: String },
+    /// The tree of a namespace is not laid out as git-beads lays it out.
+    #[error("namespace {namespace} is damaged: {what}")]
+    DamagedLayout { namespace: String, what: String },
     #[error(transparent)]
     Field(#[from] FieldError),
     #[error(transparent)]
     Id(#[from] model::id::IdError),
     #[error(transparent)]
     Time(#[from] model::time::TimeError),
-    #[error("adding this dependency would create a cycle: {}", cycle.join(" -> "))]
+    #[error("adding this dependency would create a cycle: {}", cycle_text(cycle))]
     Cycle { cycle: Vec<String> },
+    /// Lines of a JSONL import that cannot be read; nothing was imported.
+    #[error("{} of {source_name} cannot be imported; nothing was imported:\n{}", plural(lines.len(), "line", "lines"), import_lines(lines))]
+    ImportRefused { source_name: String, lines: Vec<(usize, String)> },
     #[error("an issue cannot depend on itself ({0})")]
     SelfDependency(String),
     #[error("{id} is already claimed by {holder}")]
@@ -83,8 +96,8 @@ pub enum Error {
     Remote { remote: String, message: String },
     #[error("remote {remote} refused the push: {reason}")]
     PushRefused { remote: String, reason: String, details: String },
-    #[error("remote {remote} kept changing: gave up after {attempts} fetch-merge-push rounds")]
-    PushRace { remote: String, attempts: u32 },
+    #[error("remote {remote} kept changing: gave up after {attempts} fetch-merge-push rounds (last: {last})")]
+    PushRace { remote: String, attempts: u32, last: String },
     #[error("{namespace}: {message}")]
     NotPushable { namespace: String, message: String },
     #[error("invalid namespace name {0:?}: not a valid git ref name")]
@@ -92,6 +105,9 @@ pub enum Error {
     /// A namespace this clone does not write (`beads.<ns>.readonly`).
     #[error("{namespace} is read-only in this clone")]
     ReadOnly { namespace: String },
+    /// A namespace no command writes (tracking refs, proposals, rejections).
+    #[error("{namespace} cannot be written: {why}")]
+    NotWritable { namespace: String, why: String },
     /// A new namespace whose ref would clash with an existing one.
     #[error("cannot create {namespace}: {existing} exists, and a git ref cannot also be a folder of refs")]
     NamespaceClash { namespace: String, existing: String },
@@ -103,6 +119,20 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A ref lock left behind by a process that is gone (`stale`), or one a
+    /// live process has held for longer than a write waits.
+    #[error("{} is locked by {} (the lock is {age_secs}s old)", path.display(), if *stale { "a process that is gone" } else { "another process that does not let go" })]
+    Locked { path: PathBuf, age_secs: u64, stale: bool },
+    /// A ref could not be read or moved for a reason other than a lost race.
+    #[error("could not update {namespace}")]
+    RefUpdate {
+        namespace: String,
+        #[source]
+        source: refs::SwapError,
+    },
+    /// A git process (a fetch or push) ran past the network timeout and was ended.
+    #[error("`{command}` did not finish within {secs}s and was stopped")]
+    Timeout { command: String, secs: u64 },
     #[error("{context}")]
     Io {
         context: String,
@@ -111,10 +141,56 @@ pub enum Error {
     },
 }
 
+/// A cycle for a message: all of a short one; the ends of a long one (a
+/// cycle through 100,000 issues must not make a megabyte of error).
+pub fn cycle_text(cycle: &[String]) -> String {
+    if cycle.len() <= 12 {
+        return cycle.join(" -> ");
+    }
+    let head = cycle[..8].join(" -> ");
+    let tail = cycle[cycle.len() - 2..].join(" -> ");
+    format!("{head} -> ... ({} more) ... -> {tail}", cycle.len() - 10)
+}
+
+/// The refused lines of an import, one per line, the first 20 of them.
+fn import_lines(lines: &[(usize, String)]) -> String {
+    let mut out: Vec<String> = lines.iter().take(20).map(|(n, e)| format!("line {n}: {e}")).collect();
+    if lines.len() > 20 {
+        out.push(format!("... and {} more", lines.len() - 20));
+    }
+    out.join("\n")
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
+/// The first few unreadable entries, for a message.
+fn list_entries(entries: &[(Namespace, index::InvalidEntry)]) -> String {
+    let mut shown: Vec<String> = entries
+        .iter()
+        .take(5)
+        .map(|(ns, e)| format!("{} in {} ({}: {})", e.path, ns.short(), if e.blob.is_empty() { "-" } else { &e.blob }, e.error))
+        .collect();
+    if entries.len() > 5 {
+        shown.push(format!("and {} more", entries.len() - 5));
+    }
+    shown.join("; ")
+}
+
 impl Error {
     /// Wraps a gix (or other git-level) error with what was being done.
     pub fn git(context: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
         Error::Git { context: context.into(), source: Box::new(source) }
+    }
+
+    /// The error for a ref update that failed for good (a lost race is
+    /// retried by the caller, never reported through here but as `Contended`).
+    pub fn from_swap(ns: &Namespace, e: refs::SwapError) -> Self {
+        match e {
+            refs::SwapError::Stale { path, age } => Error::Locked { path, age_secs: age.as_secs(), stale: true },
+            e => Error::RefUpdate { namespace: ns.to_string(), source: e },
+        }
     }
 
     /// Wraps an I/O error with what was being done.
@@ -160,7 +236,12 @@ pub struct Settings {
     pub planning: Option<String>,
     /// `beads.project`: this project's name in qualified IDs (`project:hash`).
     pub project: Option<String>,
+    /// `beads.timeout`: how long a fetch or push may take (a duration; `0`: no limit).
+    pub timeout: Option<String>,
 }
+
+/// How long a fetch or push may take unless `beads.timeout` or `--timeout` says otherwise.
+pub const DEFAULT_NETWORK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// An open repository, seen as a set of beads namespaces.
 pub struct Store {
@@ -168,6 +249,8 @@ pub struct Store {
     settings: Settings,
     /// The prefix the canonical namespace's issues use (see [`Store::prefix`]).
     inferred_prefix: std::cell::OnceCell<Option<String>>,
+    /// The network timeout given by the caller (`--timeout`), over `beads.timeout`.
+    timeout: Option<std::time::Duration>,
 }
 
 /// How many IDs the prefix inference looks at.
@@ -253,7 +336,7 @@ impl Store {
     /// Wraps an already open repository.
     pub fn from_repo(repo: gix::Repository) -> Store {
         let settings = read_settings(&repo);
-        Store { repo, settings, inferred_prefix: Default::default() }
+        Store { repo, settings, inferred_prefix: Default::default(), timeout: None }
     }
 
     /// The underlying gix repository.
@@ -274,6 +357,29 @@ impl Store {
     /// Settings read when the store was opened.
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Overrides `beads.timeout` for this store's fetches and pushes
+    /// (`Duration::ZERO`: no limit).
+    pub fn set_network_timeout(&mut self, timeout: std::time::Duration) {
+        self.timeout = Some(timeout);
+    }
+
+    /// How long one fetch or push may run: the override, else
+    /// `beads.timeout`, else [`DEFAULT_NETWORK_TIMEOUT`]; `None` for no limit.
+    pub fn network_timeout(&self) -> Result<Option<std::time::Duration>> {
+        let t = match (self.timeout, &self.settings.timeout) {
+            (Some(t), _) => t,
+            (None, Some(v)) => model::time::parse_duration(v).map_err(|e| Error::Invalid(format!("beads.timeout: {e}")))?,
+            (None, None) => DEFAULT_NETWORK_TIMEOUT,
+        };
+        Ok(Some(t).filter(|t| !t.is_zero()))
+    }
+
+    /// A git runner for this repository's network operations (fetch, push),
+    /// bounded by [`Store::network_timeout`].
+    pub fn network_git(&self) -> Result<crate::git::Git> {
+        Ok(crate::git::Git::new(self.repo.git_dir()).with_timeout(self.network_timeout()?))
     }
 
     /// Re-reads settings (after `init` changed them).
@@ -381,10 +487,11 @@ impl Store {
 
     /// Where a namespace ref points, if it exists.
     pub fn tip(&self, ns: &Namespace) -> Result<Option<Tip>> {
-        let Some(mut r) = self.repo.try_find_reference(ns.refname()).map_err(|e| Error::git(format!("could not read {ns}"), e))? else {
+        // Read as git does (loose, else packed-refs as on disk now), not
+        // through gix's cached packed-refs buffer.
+        let Some(commit) = refs::Refs::new(&self.repo).read(ns.refname()).map_err(|e| Error::from_swap(ns, e))? else {
             return Ok(None);
         };
-        let commit = r.peel_to_id().map_err(|e| Error::git(format!("could not resolve {ns}"), e))?.detach();
         let c = self.repo.find_commit(commit).map_err(|e| Error::git(format!("{ns} does not point at a commit"), e))?;
         let tree = c.tree_id().map_err(|e| Error::git(format!("could not read the tree of {commit}"), e))?.detach();
         Ok(Some(Tip { commit, tree }))
@@ -493,6 +600,7 @@ fn read_settings(repo: &gix::Repository) -> Settings {
         routing: cfg.string("beads.routing").map(|s| s.to_string()).filter(|s| !s.is_empty()),
         planning: cfg.string("beads.planning").map(|s| s.to_string()).filter(|s| !s.is_empty()),
         project: cfg.string("beads.project").map(|s| s.to_string()).filter(|s| !s.is_empty()),
+        timeout: cfg.string("beads.timeout").map(|s| s.to_string()).filter(|s| !s.is_empty()),
     }
 }
 

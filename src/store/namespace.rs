@@ -160,6 +160,24 @@ impl Store {
         self.repo().config_snapshot().boolean(format!("beads.{}.readonly", ns.short()).as_str()).unwrap_or(false)
     }
 
+    /// Why no command may write `ns`, if none may: a namespace that sync,
+    /// propose or accept own (a tracking ref is replaced by every fetch; a
+    /// proposal or a rejection is removed once answered, and whatever was
+    /// written there with it), or one this clone is configured not to write.
+    pub fn write_refusal(&self, ns: &Namespace) -> Option<Error> {
+        let owner = match ns.kind() {
+            Kind::Tracking { remote, .. } => Some(format!("it mirrors what {remote} has; every fetch replaces it")),
+            Kind::Proposal(_) => Some("it is a proposal: `propose` writes it, and it goes away once answered".to_string()),
+            Kind::Rejected(_) => Some("it records a rejected proposal".to_string()),
+            Kind::Other(_) => Some("it is not a namespace git-beads writes (heads/, planning/)".to_string()),
+            Kind::Branch(_) | Kind::Planning(_) => None,
+        };
+        if let Some(why) = owner {
+            return Some(Error::NotWritable { namespace: ns.to_string(), why });
+        }
+        self.is_readonly(ns).then(|| Error::ReadOnly { namespace: ns.to_string() })
+    }
+
     /// An existing namespace whose ref would clash with creating `ns`
     /// (`heads/a` against `heads/a/b`, either way round).
     pub fn clash(&self, ns: &Namespace) -> Result<Option<Namespace>> {

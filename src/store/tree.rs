@@ -82,23 +82,45 @@ pub fn entries_from(objects: &mut impl Objects, id: &gix::oid, buf: &mut Vec<u8>
 }
 
 /// Checks the root `format` blob of `root` (absent means an empty, new tree).
+/// A version this build does not know is [`Error::UnknownFormat`] (written
+/// by a newer git-beads); a `format` entry that is not a small JSON object
+/// with a numeric `format_version` is [`Error::DamagedFormat`].
 pub fn check_format(repo: &gix::Repository, namespace: &str, root: &[Entry]) -> Result<(), Error> {
     let Some(f) = root.iter().find(|e| e.name == FORMAT_FILE) else {
         return Ok(());
     };
+    let damaged = |what: String| Error::DamagedFormat { namespace: namespace.to_string(), what };
+    if f.is_tree {
+        return Err(damaged("it is a tree, not a blob".into()));
+    }
     let mut buf = Vec::new();
-    let data = read_object(repo, &f.oid, gix::objs::Kind::Blob, &mut buf)?;
-    let found = serde_json::from_slice::<serde_json::Value>(data)
-        .ok()
-        .and_then(|v| v.get("format_version").cloned())
-        .unwrap_or(serde_json::Value::Null);
-    if found.as_u64() == Some(LAYOUT_VERSION) {
-        Ok(())
-    } else {
-        Err(Error::UnknownFormat {
+    let data = match read_object(repo, &f.oid, gix::objs::Kind::Blob, &mut buf) {
+        Ok(d) => d,
+        Err(Error::WrongObjectKind { found, .. }) => return Err(damaged(format!("it is a {found}, not a blob"))),
+        Err(e) => return Err(e),
+    };
+    let found = serde_json::from_slice::<serde_json::Value>(data).ok().and_then(|v| v.get("format_version").cloned());
+    match found {
+        Some(v) if v.as_u64() == Some(LAYOUT_VERSION) => Ok(()),
+        Some(v) if v.is_u64() => Err(Error::UnknownFormat { namespace: namespace.to_string(), found: v.to_string() }),
+        _ => {
+            let shown: String = String::from_utf8_lossy(data).trim().chars().take(60).collect();
+            Err(damaged(format!("it holds {shown:?}, not {{\"format_version\": <number>}}")))
+        }
+    }
+}
+
+/// Checks what a write needs of the root: a readable `format`, and an
+/// `issues` entry that is a tree (a blob there would be replaced by the
+/// first issue written, and lost).
+pub fn check_writable(repo: &gix::Repository, namespace: &str, root: &[Entry]) -> Result<(), Error> {
+    check_format(repo, namespace, root)?;
+    match root.iter().find(|e| e.name == ISSUES_DIR) {
+        Some(e) if !e.is_tree => Err(Error::DamagedLayout {
             namespace: namespace.to_string(),
-            found: if found.is_null() { String::from_utf8_lossy(data).trim().chars().take(60).collect() } else { found.to_string() },
-        })
+            what: format!("its `{ISSUES_DIR}` entry is a blob ({}), not the tree that holds the issues", e.oid),
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -132,9 +154,17 @@ pub fn list_issues_from(
     check_format(repo, namespace, &top)?;
     let mut issues = Vec::new();
     let mut invalid = Vec::new();
-    let Some(dir) = top.iter().find(|e| e.name == ISSUES_DIR && e.is_tree) else {
+    let Some(dir) = top.iter().find(|e| e.name == ISSUES_DIR) else {
         return Ok((issues, invalid));
     };
+    if !dir.is_tree {
+        invalid.push(super::index::InvalidEntry {
+            path: ISSUES_DIR.to_string(),
+            blob: dir.oid.to_string(),
+            error: format!("the `{ISSUES_DIR}` entry is a blob, not the tree that holds the issues"),
+        });
+        return Ok((issues, invalid));
+    }
     for a in entries_from(objects, &dir.oid, &mut buf)? {
         if !a.is_tree {
             invalid.push(stray(format!("{ISSUES_DIR}/{}", a.name), &a));

@@ -7,10 +7,10 @@
 //! unreachable objects, never a broken ref.
 
 use super::layered::TreeIndex;
+use super::refs::SwapError;
 use super::{Actor, Error, Namespace, Result, Store, Tip, tree};
 use crate::model::{self, Issue, Timestamp, codec, id};
 use gix::ObjectId;
-use gix::refs::transaction::{Change, LogChange, PreviousValue, RefEdit, RefLog};
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
@@ -20,8 +20,11 @@ type KeepFile = Option<std::path::PathBuf>;
 /// Staged issues from which a write goes into one pack rather than loose objects.
 pub const BULK_OBJECTS: usize = 64;
 
-/// Attempts before a write gives up on a ref that keeps moving.
+/// Lost compare-and-swaps before a write gives up on a ref that keeps moving.
 pub const MAX_ATTEMPTS: u32 = 100;
+
+/// How long a write waits for a ref lock that a live process holds.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The changes an operation staged, and how to describe them.
 pub struct Txn<'s> {
@@ -211,7 +214,17 @@ impl<'s> Txn<'s> {
     /// loose objects, as git writes them.
     fn write(&self) -> Result<(Option<(ObjectId, String)>, KeepFile)> {
         if self.staged.len() < BULK_OBJECTS {
-            return Ok((self.write_into(self.store.repo())?, None));
+            // `git gc` (prune-packed) removes the object directories it
+            // empties, which can happen between gix creating `objects/ab/`
+            // and moving a new object into it. Objects are named by their
+            // content, so writing them again is harmless; git retries too.
+            let mut tries = 0;
+            loop {
+                match self.write_into(self.store.repo()) {
+                    Err(e) if tries < 5 && is_vanished_directory(&e) => tries += 1,
+                    other => return Ok((other?, None)),
+                }
+            }
         }
         let mut memory = self.store.repo().clone().with_object_memory();
         let written = self.write_into(&memory)?;
@@ -298,6 +311,19 @@ impl<'s> Txn<'s> {
     }
 }
 
+/// Whether `e` is a file system "not found" met while writing an object: a
+/// directory removed under the writer by `git gc`.
+fn is_vanished_directory(e: &Error) -> bool {
+    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = src {
+        if c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) {
+            return true;
+        }
+        src = c.source();
+    }
+    false
+}
+
 /// `s` without control characters, on one line, at most `max` characters.
 pub fn one_line(s: &str, max: usize) -> String {
     let cleaned: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
@@ -345,12 +371,14 @@ impl Store {
     /// compare-and-swap on the ref, re-running `op` on the new tip whenever
     /// another writer moved the ref first (bounded, with jittered backoff).
     pub fn mutate<T>(&self, ns: &Namespace, actor: &Actor, mut op: impl FnMut(&mut Txn<'_>) -> Result<T>) -> Result<Committed<T>> {
-        if self.is_readonly(ns) {
-            return Err(Error::ReadOnly { namespace: ns.to_string() });
+        if let Some(refusal) = self.write_refusal(ns) {
+            return Err(refusal);
         }
         let mut rng = fastrand::Rng::new();
-        let mut last_error = String::new();
-        for attempt in 1..=MAX_ATTEMPTS {
+        let started = std::time::Instant::now();
+        let (mut attempt, mut lost) = (0u32, 0u32);
+        loop {
+            attempt += 1;
             let base = self.tip(ns)?;
             if base.is_none()
                 && let Some(existing) = self.clash(ns)?
@@ -360,7 +388,7 @@ impl Store {
             // Never write into a namespace laid out by a newer git-beads.
             if let Some(b) = base {
                 let mut buf = Vec::new();
-                tree::check_format(self.repo(), ns.refname(), &tree::entries(self.repo(), &b.tree, &mut buf)?)?;
+                tree::check_writable(self.repo(), ns.refname(), &tree::entries(self.repo(), &b.tree, &mut buf)?)?;
             }
             let mut txn = Txn::new(self, ns, base, actor, model::time::now());
             // Planning commits say whose they are: one planning repository
@@ -373,61 +401,74 @@ impl Store {
             let Some((commit, message)) = written else {
                 return Ok(Committed { value, commit: None, attempts: attempt });
             };
-            let swapped = self.compare_and_swap(ns, base.map(|b| b.commit), commit, &message);
+            let swapped = self.swap(ns, Some(base.map(|b| b.commit)), commit, &message);
             super::pack::release(keep);
             match swapped {
                 Ok(()) => return Ok(Committed { value, commit: Some(commit), attempts: attempt }),
-                Err(e) => {
-                    last_error = super::cache::error_chain(&e);
-                    // Jittered backoff growing from 0.25 ms to at most 8 ms:
-                    // long enough to let the winner's next round finish,
-                    // short enough that a busy namespace keeps flowing.
-                    let cap_us = 250u64 << attempt.min(5);
-                    std::thread::sleep(std::time::Duration::from_micros(rng.u64(0..=cap_us)));
+                // Another writer won: run the operation again on the new tip.
+                Err(e @ SwapError::Lost { .. }) => {
+                    lost += 1;
+                    if lost >= MAX_ATTEMPTS {
+                        return Err(Error::Contended { ns: ns.to_string(), attempts: lost, last_error: super::cache::error_chain(&e) });
+                    }
                 }
+                // Another writer is moving the ref this instant. A lock that
+                // stays is either stale (reported as such once it is a second
+                // old) or held by a process that does not let go.
+                Err(SwapError::Busy { path }) => {
+                    if started.elapsed() > LOCK_WAIT {
+                        let age_secs = super::refs::inspect(&path).map(|l| l.age_secs).unwrap_or(0);
+                        return Err(Error::Locked { path, age_secs, stale: false });
+                    }
+                }
+                // Nothing else is retried: a stale lock, permissions, I/O.
+                Err(e) => return Err(Error::from_swap(ns, e)),
             }
+            // Jittered backoff growing from 0.25 ms to at most 8 ms: long
+            // enough to let the winner's next round finish, short enough
+            // that a busy namespace keeps flowing.
+            let cap_us = 250u64 << attempt.min(5);
+            std::thread::sleep(std::time::Duration::from_micros(rng.u64(0..=cap_us)));
         }
-        Err(Error::Contended { ns: ns.to_string(), attempts: MAX_ATTEMPTS, last_error })
     }
 
-    /// Deletes `ns` if it still points at `expected` (any value when `None`).
+    /// Deletes `ns` if it still points at `expected` (any value when
+    /// `None`). git does it: a deletion may have to rewrite `packed-refs`
+    /// under git's own lock.
     pub fn delete_ref(&self, ns: &Namespace, expected: Option<ObjectId>) -> Result<()> {
-        let expected = match expected {
-            Some(old) => PreviousValue::MustExistAndMatch(gix::refs::Target::Object(old)),
-            None => PreviousValue::Any,
-        };
-        self.edit_ref(ns, Change::Delete { expected, log: RefLog::AndReference }, "delete")
+        let git = crate::git::Git::new(self.repo().git_dir());
+        let mut args = vec!["update-ref".to_string(), "--no-deref".into(), "-m".into(), "git-beads: delete".into(), "-d".into()];
+        args.push(ns.refname().to_string());
+        if let Some(old) = expected {
+            args.push(old.to_string());
+        }
+        git.run(&args).map(drop)
     }
 
     /// Points `ns` at `new` whatever it pointed at (tracking refs only).
     pub fn set_ref(&self, ns: &Namespace, new: ObjectId, message: &str) -> Result<()> {
-        let log = LogChange { mode: RefLog::AndReference, force_create_reflog: false, message: message.into() };
-        self.edit_ref(ns, Change::Update { log, expected: PreviousValue::Any, new: gix::refs::Target::Object(new) }, "update")
+        self.swap(ns, None, new, message).map_err(|e| Error::from_swap(ns, e))
     }
 
     /// Moves `ns` from `expected` (`None`: must not exist) to `new`, failing
     /// if it points anywhere else.
     pub fn compare_and_swap(&self, ns: &Namespace, expected: Option<ObjectId>, new: ObjectId, message: &str) -> Result<()> {
-        let log = LogChange {
-            mode: RefLog::AndReference,
-            force_create_reflog: false,
-            message: format!("git-beads: {}", message.lines().next().unwrap_or("")).into(),
-        };
-        let expected = match expected {
-            Some(old) => PreviousValue::MustExistAndMatch(gix::refs::Target::Object(old)),
-            None => PreviousValue::MustNotExist,
-        };
-        self.edit_ref(ns, Change::Update { log, expected, new: gix::refs::Target::Object(new) }, "move")
+        self.swap(ns, Some(expected), new, message).map_err(|e| Error::from_swap(ns, e))
     }
 
-    /// Applies one ref edit to `ns` in a gix transaction, committed by the git identity.
-    fn edit_ref(&self, ns: &Namespace, change: Change, verb: &str) -> Result<()> {
-        let name: gix::refs::FullName = ns.refname().try_into().map_err(|e| Error::git(format!("bad ref name {ns}"), e))?;
-        let edit = RefEdit { change, name, deref: false };
+    /// Moves `ns` to `new` under git's ref lock protocol (see [`super::refs`]):
+    /// from `expected` when given (`Some(None)`: it must not exist).
+    pub fn swap(
+        &self,
+        ns: &Namespace,
+        expected: Option<Option<ObjectId>>,
+        new: ObjectId,
+        message: &str,
+    ) -> std::result::Result<(), SwapError> {
         let (_, committer) = signatures(self, &self.actor(None));
-        self.repo()
-            .edit_references_as(Some(edit), Some(committer.to_ref(&mut gix::date::parse::TimeBuf::default())))
-            .map_err(|e| Error::git(format!("could not {verb} {ns}"), e))?;
-        Ok(())
+        let mut time = gix::date::parse::TimeBuf::default();
+        let message = format!("git-beads: {}", message.lines().next().unwrap_or(""));
+        let log = super::refs::LogLine { committer: committer.to_ref(&mut time), message: &message };
+        super::refs::Refs::new(self.repo()).swap(ns.refname(), expected, new, &log)
     }
 }

@@ -10,8 +10,8 @@ pub mod transport;
 
 use crate::git::Git;
 use crate::model::id;
-use crate::store::tree;
 use crate::store::{Actor, Error, Kind, Namespace, REF_ROOT, Result, Store, Tip};
+use crate::store::{cache, tree};
 use gix::ObjectId;
 use merge::{Resolution, Side};
 
@@ -134,6 +134,40 @@ pub struct NsReport {
     pub resolved: Vec<Resolution>,
     pub refused: Vec<Refused>,
     pub renamed: Vec<(String, String)>,
+    /// Why the namespace was held back, when it was for a reason other than
+    /// unreadable blobs (a remote ref that is not a namespace, a ref that
+    /// clashes with another, a remote that refused this one ref).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+}
+
+impl NsReport {
+    /// A report of `action` on `ns` with the tips before (and, so far, after).
+    fn new(ns: &Namespace, remote: &str, action: Action, local: Option<Tip>, theirs: Option<Tip>) -> NsReport {
+        let hex = |t: Option<Tip>| t.map(|t| t.commit.to_string());
+        NsReport {
+            namespace: ns.refname().to_string(),
+            remote: remote.to_string(),
+            action,
+            local_before: hex(local),
+            local_after: hex(local),
+            remote_before: hex(theirs),
+            remote_after: hex(theirs),
+            resolved: Vec::new(),
+            refused: Vec::new(),
+            renamed: Vec::new(),
+            warning: None,
+        }
+    }
+
+    /// `self`, held back for `why`.
+    fn held_back(mut self, why: String) -> NsReport {
+        self.action = Action::HeldBack;
+        self.local_after = self.local_before.clone();
+        self.remote_after = self.remote_before.clone();
+        self.warning = Some(why);
+        self
+    }
 }
 
 /// One remote's outcome.
@@ -161,20 +195,21 @@ pub struct Options {
     pub push: bool,
 }
 
-fn git(store: &Store) -> Git {
-    Git::new(store.repo().git_dir())
+/// git for this repository, with the network timeout on its fetches and pushes.
+fn git(store: &Store) -> Result<Git> {
+    store.network_git()
 }
 
 /// Fails unless `remote` is a configured remote.
 pub fn check_remote(store: &Store, remote: &str) -> Result<()> {
-    let known = git(store).remotes()?;
+    let known = git(store)?.remotes()?;
     if known.iter().any(|r| r == remote) { Ok(()) } else { Err(Error::NoSuchRemote { name: remote.to_string(), known }) }
 }
 
 /// Fetches the beads namespaces of `remote` into its tracking refs.
 pub fn fetch(store: &Store, remote: &str) -> Result<()> {
     check_remote(store, remote)?;
-    transport::fetch(&git(store), remote, &fetch_refspecs(remote))
+    transport::fetch(&git(store)?, remote, &fetch_refspecs(remote))
 }
 
 /// The remotes the local namespaces sync with, canonical's first.
@@ -393,19 +428,7 @@ fn integrate(
 fn plan(store: &Store, actor: &Actor, ns: &Namespace, remote_name: &str) -> Result<Plan> {
     let local = store.tip(ns)?;
     let remote = ref_tip(store, &tracking_ref(ns, remote_name))?;
-    let hex = |t: Option<Tip>| t.map(|t| t.commit.to_string());
-    let mut report = NsReport {
-        namespace: ns.refname().to_string(),
-        remote: remote_name.to_string(),
-        action: Action::UpToDate,
-        local_before: hex(local),
-        local_after: hex(local),
-        remote_before: hex(remote),
-        remote_after: hex(remote),
-        resolved: Vec::new(),
-        refused: Vec::new(),
-        renamed: Vec::new(),
-    };
+    let mut report = NsReport::new(ns, remote_name, Action::UpToDate, local, remote);
     let local_ahead = match (local, remote) {
         (Some(l), Some(r)) => l.commit != r.commit && merge_base(store, l.commit, r.commit)? == Some(r.commit),
         (Some(_), None) => true,
@@ -475,9 +498,13 @@ fn apply_local(store: &Store, actor: &Actor, p: &mut Plan, remote_name: &str) ->
             }
             None => target,
         };
-        if store.compare_and_swap(&p.ns, current.map(|c| c.commit), new, &message).is_ok() {
-            p.report.local_after = Some(new.to_string());
-            return Ok(());
+        match store.swap(&p.ns, Some(current.map(|c| c.commit)), new, &message) {
+            Ok(()) => {
+                p.report.local_after = Some(new.to_string());
+                return Ok(());
+            }
+            Err(e) if e.is_retryable() => {}
+            Err(e) => return Err(Error::from_swap(&p.ns, e)),
         }
     }
     Err(Error::Contended {
@@ -488,37 +515,60 @@ fn apply_local(store: &Store, actor: &Actor, p: &mut Plan, remote_name: &str) ->
 }
 
 /// Fetches, merges and (unless `opts.push` is false) pushes every namespace
-/// that syncs with `remote`.
+/// that syncs with `remote`. A namespace that cannot be synced (the remote's
+/// ref is not a namespace, its ref clashes with another, the remote refuses
+/// that one ref) is held back with a warning; the others sync. A push that
+/// loses a race with another clone's is fetched, merged and pushed again,
+/// after a jittered pause, at most [`MAX_ROUNDS`] times.
 pub fn sync(store: &Store, actor: &Actor, remote: &str, opts: Options) -> Result<SyncReport> {
     check_remote(store, remote)?;
-    let g = git(store);
+    let g = git(store)?;
     // What the remote had at the last fetch, to tell deletions from new namespaces.
     let known = tracked(store, remote)?;
     let mut deleted = Vec::new();
+    let mut rng = fastrand::Rng::new();
+    // Namespaces the remote refused by name: not pushed again in later rounds.
+    let mut refused_refs: Vec<(String, String)> = Vec::new();
+    let mut last_race = String::new();
     for round in 1..=MAX_ROUNDS {
+        if round > 1 {
+            // Another clone won the race: let its round finish, and keep
+            // several losers from colliding again in step.
+            let cap_ms = 40u64 << (round - 1).min(5);
+            std::thread::sleep(std::time::Duration::from_millis(rng.u64(cap_ms / 4..=cap_ms)));
+        }
         transport::fetch(&g, remote, &fetch_refspecs(remote))?;
         if round == 1 {
             deleted = follow_deletions(store, remote, &known)?;
         }
+        let remote_refs = remote_names(store, remote)?;
         let mut plans = Vec::new();
+        let mut held = Vec::new();
         for ns in namespaces_for(store, remote)? {
-            plans.push(plan(store, actor, &ns, remote)?);
+            match plan(store, actor, &ns, remote) {
+                Ok(p) => plans.push(p),
+                Err(e) => held.push(unplanned(store, &ns, remote, &e)),
+            }
+        }
+        for p in plans.iter_mut() {
+            hold_clashes(store, p, &remote_refs)?;
+            if let Some((_, why)) = refused_refs.iter().find(|(r, _)| r == p.ns.refname())
+                && p.push
+            {
+                p.push = false;
+                p.report = p.report.clone().held_back(why.clone());
+            }
         }
         if opts.push {
-            let updates: Vec<transport::Update> = plans
-                .iter()
-                .filter(|p| p.push)
-                .map(|p| transport::Update {
-                    refname: p.ns.refname().to_string(),
-                    new: p.target.expect("pushed plans have a target"),
-                    expected: p.remote.map(|r| r.commit),
-                })
-                .collect();
-            match transport::push(&g, remote, &updates)? {
-                Ok(()) => {}
-                Err(transport::Refusal::Stale(_)) => continue,
-                Err(transport::Refusal::Refused { reason, details }) => {
-                    return Err(Error::PushRefused { remote: remote.to_string(), reason, details });
+            match push_plans(&g, remote, &mut plans)? {
+                Pushed::Done => {}
+                Pushed::Raced(why) => {
+                    last_race = why;
+                    continue;
+                }
+                Pushed::RefusedOne { refname, why } => {
+                    refused_refs.push((refname, why));
+                    continue;
                 }
             }
             for p in plans.iter_mut().filter(|p| p.push) {
@@ -534,17 +584,95 @@ pub fn sync(store: &Store, actor: &Actor, remote: &str, opts: Options) -> Result
         }
         for p in plans.iter_mut() {
             // Without a push, a merge is still applied locally (fetch + merge).
-            apply_local(store, actor, p, remote)?;
+            if let Err(e) = apply_local(store, actor, p, remote) {
+                p.report = p.report.clone().held_back(format!("could not update the local namespace: {}", cache::error_chain(&e)));
+            }
         }
         let proposals = crate::proposals::reconcile(store, actor, remote)?;
         return Ok(SyncReport {
             remote: remote.to_string(),
-            namespaces: deleted.into_iter().chain(plans.into_iter().map(|p| p.report)).collect(),
+            namespaces: deleted.into_iter().chain(plans.into_iter().map(|p| p.report)).chain(held).collect(),
             rounds: round,
             proposals,
         });
     }
-    Err(Error::PushRace { remote: remote.to_string(), attempts: MAX_ROUNDS })
+    Err(Error::PushRace { remote: remote.to_string(), attempts: MAX_ROUNDS, last: last_race })
+}
+
+/// How one push of a round went.
+enum Pushed {
+    Done,
+    /// Lost a race with another push: fetch, merge and try again.
+    Raced(String),
+    /// The remote refused one ref of the (atomic) push: try again without it.
+    RefusedOne {
+        refname: String,
+        why: String,
+    },
+}
+
+/// Pushes the plans that have something to push, in one atomic push.
+fn push_plans(g: &Git, remote: &str, plans: &mut [Plan]) -> Result<Pushed> {
+    let updates: Vec<transport::Update> = plans
+        .iter()
+        .filter(|p| p.push)
+        .map(|p| transport::Update {
+            refname: p.ns.refname().to_string(),
+            new: p.target.expect("pushed plans have a target"),
+            expected: p.remote.map(|r| r.commit),
+        })
+        .collect();
+    match transport::push(g, remote, &updates)? {
+        Ok(()) => Ok(Pushed::Done),
+        Err(transport::Refusal::Stale(why)) => Ok(Pushed::Raced(why)),
+        Err(transport::Refusal::Refused { reason, details, refname: Some(refname) }) => {
+            let said = if details.is_empty() { String::new() } else { format!(" (the remote said: {details})") };
+            Ok(Pushed::RefusedOne { refname, why: format!("{remote} refused it: {reason}{said}") })
+        }
+        Err(transport::Refusal::Refused { reason, details, refname: None }) => {
+            Err(Error::PushRefused { remote: remote.to_string(), reason, details })
+        }
+    }
+}
+
+/// The report of a namespace that could not even be planned (its remote
+/// ref is not a commit, names an unknown format, misses objects, ...).
+fn unplanned(store: &Store, ns: &Namespace, remote: &str, e: &Error) -> NsReport {
+    let local = store.tip(ns).ok().flatten();
+    let tracking = tracking_ref(ns, remote);
+    let theirs = ref_tip(store, &tracking).ok().flatten();
+    NsReport::new(ns, remote, Action::HeldBack, local, theirs)
+        .held_back(format!("not synced: {} (the other namespaces were)", cache::error_chain(e)))
+}
+
+/// The namespaces (as local ref names) `remote` has, from its tracking refs.
+fn remote_names(store: &Store, remote: &str) -> Result<Vec<String>> {
+    let prefix = format!("remotes/{remote}/");
+    Ok(store.namespaces()?.iter().filter_map(|t| t.short().strip_prefix(&prefix).map(|rest| format!("{REF_ROOT}{rest}"))).collect())
+}
+
+/// Holds back a plan whose ref would clash with another (git cannot have
+/// `heads/a` and `heads/a/b` at once): pushing one the remote cannot take,
+/// or creating one here that a local namespace is in the way of.
+fn hold_clashes(store: &Store, p: &mut Plan, remote_refs: &[String]) -> Result<()> {
+    let me = p.ns.refname();
+    let clashes = |other: &str| other != me && (me.starts_with(&format!("{other}/")) || other.starts_with(&format!("{me}/")));
+    if p.push
+        && let Some(other) = remote_refs.iter().find(|r| clashes(r))
+    {
+        p.push = false;
+        p.report = p.report.clone().held_back(format!(
+            "not pushed: the remote has {other}, and a git ref cannot also be a folder of refs; rename one of them (`git beads promote --all-from`)"
+        ));
+    }
+    let creates = p.report.local_before.is_none() && p.target.is_some();
+    if creates && let Some(other) = store.clash(&p.ns)? {
+        p.target = None;
+        p.push = false;
+        p.report =
+            p.report.clone().held_back(format!("not created here: {other} is in the way (a git ref cannot also be a folder of refs)"));
+    }
+    Ok(())
 }
 
 /// The branch and planning namespaces `remote` had at the last fetch: local
@@ -555,7 +683,9 @@ fn tracked(store: &Store, remote: &str) -> Result<Vec<(Namespace, Tip)>> {
         if let Kind::Tracking { remote: r, rest } = t.kind()
             && r == remote
             && (rest.starts_with("heads/") || rest.starts_with("planning/"))
-            && let Some(tip) = store.tip(&t)?
+            // A tracking ref that is not a namespace (a blob, say) is held
+            // back when it is synced; here it is simply not a known one.
+            && let Ok(Some(tip)) = store.tip(&t)
         {
             out.push((Namespace::from_ref(&format!("{REF_ROOT}{rest}"))?, tip));
         }
@@ -570,7 +700,8 @@ fn follow_deletions(store: &Store, remote: &str, known: &[(Namespace, Tip)]) -> 
     let mut out = Vec::new();
     for (ns, was) in known {
         let tracking = Namespace::from_ref(&tracking_ref(ns, remote))?;
-        if store.tip(&tracking)?.is_some() || remote_for(store, ns).as_deref() != Some(remote) {
+        // Still there (readable or not): not deleted.
+        if !matches!(store.tip(&tracking), Ok(None)) || remote_for(store, ns).as_deref() != Some(remote) {
             continue;
         }
         let Some(local) = store.tip(ns)? else { continue };
@@ -578,18 +709,10 @@ fn follow_deletions(store: &Store, remote: &str, known: &[(Namespace, Tip)]) -> 
             continue;
         }
         store.delete_ref(ns, Some(local.commit))?;
-        out.push(NsReport {
-            namespace: ns.refname().to_string(),
-            remote: remote.to_string(),
-            action: Action::Deleted,
-            local_before: Some(local.commit.to_string()),
-            local_after: None,
-            remote_before: Some(was.commit.to_string()),
-            remote_after: None,
-            resolved: Vec::new(),
-            refused: Vec::new(),
-            renamed: Vec::new(),
-        });
+        let mut report = NsReport::new(ns, remote, Action::Deleted, Some(local), Some(*was));
+        report.local_after = None;
+        report.remote_after = None;
+        out.push(report);
     }
     Ok(out)
 }
@@ -606,19 +729,7 @@ pub fn push(store: &Store, remote: &str) -> Result<SyncReport> {
             continue;
         }
         let remote_tip = ref_tip(store, &tracking_ref(&ns, remote))?;
-        let hex = |t: Option<Tip>| t.map(|t| t.commit.to_string());
-        let mut report = NsReport {
-            namespace: ns.refname().to_string(),
-            remote: remote.to_string(),
-            action: Action::UpToDate,
-            local_before: hex(Some(local)),
-            local_after: hex(Some(local)),
-            remote_before: hex(remote_tip),
-            remote_after: hex(remote_tip),
-            resolved: Vec::new(),
-            refused: Vec::new(),
-            renamed: Vec::new(),
-        };
+        let mut report = NsReport::new(&ns, remote, Action::UpToDate, Some(local), remote_tip);
         match remote_tip {
             Some(r) if r.commit == local.commit => {}
             Some(r) if merge_base(store, local.commit, r.commit)? != Some(r.commit) => {
@@ -646,7 +757,7 @@ pub fn push(store: &Store, remote: &str) -> Result<SyncReport> {
         }
         reports.push((ns, report));
     }
-    match transport::push(&git(store), remote, &updates)? {
+    match transport::push(&git(store)?, remote, &updates)? {
         Ok(()) => {}
         Err(transport::Refusal::Stale(_)) => {
             return Err(Error::NotPushable {
@@ -654,7 +765,7 @@ pub fn push(store: &Store, remote: &str) -> Result<SyncReport> {
                 message: format!("{remote} changed since the last fetch; run `git beads sync {remote}`"),
             });
         }
-        Err(transport::Refusal::Refused { reason, details }) => {
+        Err(transport::Refusal::Refused { reason, details, .. }) => {
             return Err(Error::PushRefused { remote: remote.to_string(), reason, details });
         }
     }
@@ -816,9 +927,9 @@ pub fn prune(store: &Store, apply: bool, force: bool) -> Result<Vec<Stale>> {
                 let tracking = Namespace::from_ref(&tracking_ref(&ns, r))?;
                 if let Some(t) = store.tip(&tracking)? {
                     let change = transport::Change { refname: ns.refname().to_string(), new: None, expected: Some(t.commit) };
-                    match transport::push_changes(&git(store), r, &[change])? {
+                    match transport::push_changes(&git(store)?, r, &[change])? {
                         Ok(()) => {}
-                        Err(transport::Refusal::Refused { reason, details }) => {
+                        Err(transport::Refusal::Refused { reason, details, .. }) => {
                             return Err(Error::PushRefused { remote: r.clone(), reason, details });
                         }
                         Err(transport::Refusal::Stale(_)) => {

@@ -9,8 +9,10 @@ use gix::ObjectId;
 /// Fetches `refspecs` from `remote`, pruning tracking refs the remote no
 /// longer has (only within those refspecs).
 pub fn fetch(git: &Git, remote: &str, refspecs: &[String]) -> Result<()> {
-    let mut args: Vec<String> =
-        ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--prune", remote].iter().map(|s| s.to_string()).collect();
+    let mut args: Vec<String> = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--prune", "--end-of-options", remote]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     args.extend(refspecs.iter().cloned());
     let out = git.output(&args)?;
     if out.status.success() {
@@ -34,10 +36,38 @@ pub struct Update {
 /// Why a push did not go through.
 #[derive(Debug)]
 pub enum Refusal {
-    /// The remote moved since the fetch: fetch, merge and try again.
+    /// A lost race: the remote moved since the fetch (a stale lease, or
+    /// another push holding or moving the ref on the server). Fetch, merge
+    /// and try again.
     Stale(String),
-    /// The remote refused for good (a hook, permissions): report it.
-    Refused { reason: String, details: String },
+    /// The remote refused for good (a hook, permissions). `refname` names
+    /// the one ref it refused when the others only failed with it (an
+    /// atomic push fails whole): push again without that one.
+    Refused { reason: String, details: String, refname: Option<String> },
+}
+
+/// Whether a rejected ref's summary says the push lost a race (the remote
+/// moved, or another push held the ref's lock on the server) rather than a
+/// refusal of the change itself.
+fn is_lost_race(summary: &str) -> bool {
+    const RACES: [&str; 9] = [
+        "stale info",
+        "fetch first",
+        "non-fast-forward",
+        "cannot lock ref",
+        "failed to lock",
+        "failed to update ref",
+        "but expected",
+        "incorrect old value",
+        "reference already exists",
+    ];
+    RACES.iter().any(|r| summary.contains(r))
+}
+
+/// Whether a rejected ref failed only because another ref of the same
+/// atomic push did.
+fn is_atomic_fallout(summary: &str) -> bool {
+    summary.contains("atomic transaction failed") || summary.contains("atomic push failed")
 }
 
 /// Pushes every update in one atomic transaction with leases. `Ok(Err(_))`
@@ -64,11 +94,14 @@ pub fn push_changes(git: &Git, remote: &str, changes: &[Change]) -> Result<std::
     }
     // --no-verify: this push is git-beads' own; a pre-push hook that syncs
     // beads namespaces must not run again from inside it.
-    let mut args: Vec<String> = ["push", "--atomic", "--porcelain", "--no-verify", remote].iter().map(|s| s.to_string()).collect();
+    let mut args: Vec<String> = ["push", "--atomic", "--porcelain", "--no-verify"].iter().map(|s| s.to_string()).collect();
     for c in changes {
         let lease = c.expected.map(|o| o.to_string()).unwrap_or_default();
         args.push(format!("--force-with-lease={}:{lease}", c.refname));
     }
+    // A remote name is never read as an option.
+    args.push("--end-of-options".into());
+    args.push(remote.to_string());
     for c in changes {
         match c.new {
             Some(new) => args.push(format!("{new}:{}", c.refname)),
@@ -93,20 +126,28 @@ pub fn push_changes(git: &Git, remote: &str, changes: &[Change]) -> Result<std::
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n");
-    if let Some(hard) = rejected.iter().find(|l| l.summary.starts_with("[remote rejected]") || l.summary.contains("[remote failure]")) {
-        let reason = hard.summary.trim_start_matches("[remote rejected]").trim().trim_matches(|c| c == '(' || c == ')').to_string();
-        return Ok(Err(Refusal::Refused { reason: if reason.is_empty() { hard.summary.clone() } else { reason }, details: remote_says }));
+    if rejected.is_empty() {
+        return Err(Error::Remote { remote: remote.to_string(), message: first_lines(&stderr) });
     }
-    if rejected
-        .iter()
-        .any(|l| l.summary.contains("stale info") || l.summary.contains("fetch first") || l.summary.contains("non-fast-forward"))
-    {
-        return Ok(Err(Refusal::Stale(rejected.iter().map(|l| format!("{} {}", l.to, l.summary)).collect::<Vec<_>>().join("; "))));
+    classify(&rejected, remote_says)
+}
+
+/// Sorts the rejected refs of a failed push into a lost race or a refusal.
+fn classify(rejected: &[&PorcelainLine], remote_says: String) -> Result<std::result::Result<(), Refusal>> {
+    // The refs that failed for a reason of their own (not as fallout of another).
+    let causes: Vec<&&PorcelainLine> = rejected.iter().filter(|l| !is_atomic_fallout(&l.summary)).collect();
+    let describe = |ls: &[&&PorcelainLine]| ls.iter().map(|l| format!("{} {}", l.to, l.summary)).collect::<Vec<_>>().join("; ");
+    // Every cause a lost race (or none named: all fallout): fetch, merge, retry.
+    if causes.iter().all(|l| is_lost_race(&l.summary)) {
+        let all: Vec<&&PorcelainLine> = rejected.iter().collect();
+        return Ok(Err(Refusal::Stale(describe(if causes.is_empty() { &all } else { &causes }))));
     }
-    if let Some(first) = rejected.first() {
-        return Ok(Err(Refusal::Refused { reason: first.summary.clone(), details: remote_says }));
-    }
-    Err(Error::Remote { remote: remote.to_string(), message: first_lines(&stderr) })
+    let hard = causes.iter().find(|l| !is_lost_race(&l.summary)).expect("a cause that is not a race");
+    let reason = hard.summary.trim_start_matches("[remote rejected]").trim_start_matches("[rejected]").trim();
+    let reason = reason.trim_start_matches('(').trim_end_matches(')').to_string();
+    // One ref refused while the others were only dragged along: name it.
+    let refname = (causes.len() == 1 && rejected.len() > 1).then(|| hard.to.clone());
+    Ok(Err(Refusal::Refused { reason: if reason.is_empty() { hard.summary.clone() } else { reason }, details: remote_says, refname }))
 }
 
 /// One ref line of `git push --porcelain`.

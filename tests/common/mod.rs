@@ -192,6 +192,15 @@ impl Env {
         }
     }
 
+    /// The binary as a command in `dir` with this environment, to spawn
+    /// and signal as a process of its own.
+    pub fn command(&self, dir: &Path, args: &[&str]) -> Command {
+        let mut c = Command::new(bin());
+        self.apply(&mut c);
+        c.current_dir(dir).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        c
+    }
+
     /// Runs and expects success; returns stdout.
     pub fn ok(&self, dir: &Path, args: &[&str]) -> String {
         let r = self.run(dir, args);
@@ -265,5 +274,72 @@ impl Env {
         let tree = self.git_scratch(dir, &["write-tree"]);
         let commit = self.git(dir, &["commit-tree", &tree, "-p", "refs/beads/heads/main", "-m", "hand edit"]).trim().to_string();
         self.git(dir, &["update-ref", "refs/beads/heads/main", &commit]);
+    }
+}
+
+/// A real `git daemon` on 127.0.0.1 serving the repositories under a folder
+/// (pushes allowed), stopped when dropped.
+pub struct Daemon {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+impl Daemon {
+    pub fn start(env: &Env, base: &Path) -> Daemon {
+        use std::os::unix::process::CommandExt;
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let mut c = Command::new("git");
+        c.env_clear();
+        for (k, v) in &env.vars {
+            c.env(k, v);
+        }
+        c.args([
+            "daemon",
+            "--reuseaddr",
+            "--export-all",
+            "--enable=receive-pack",
+            "--listen=127.0.0.1",
+            &format!("--port={port}"),
+            &format!("--base-path={}", base.display()),
+            &base.display().to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0);
+        let child = c.spawn().expect("git daemon starts");
+        let mut daemon = Daemon { child, port };
+        for _ in 0..200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return daemon;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        daemon.stop();
+        panic!("git daemon did not come up on port {port}");
+    }
+
+    pub fn url(&self, repo: &str) -> String {
+        format!("git://127.0.0.1:{}/{repo}", self.port)
+    }
+
+    pub fn stop(&mut self) {
+        let _ = Command::new("kill").args(["-s", "KILL", "--", &format!("-{}", self.child.id())]).status();
+        for _ in 0..200 {
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
