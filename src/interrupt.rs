@@ -93,7 +93,7 @@ pub fn cleanup() {
     INTERRUPTED.store(true, Ordering::SeqCst);
     // A critical step takes microseconds; one stuck on I/O (a hung network
     // file system) must not keep the process from ending.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);
     let critical = loop {
         match CRITICAL.try_lock() {
             Ok(g) => break Some(g),

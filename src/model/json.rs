@@ -20,7 +20,7 @@ pub fn is_unsafe(c: char) -> bool {
 /// of [`is_unsafe`] as `\uXXXX`.
 fn write_fragment<W: ?Sized + Write>(w: &mut W, fragment: &str) -> io::Result<()> {
     // Every unsafe character starts with byte 0xC2 (C1) or 0xE2 (the rest).
-    if !fragment.bytes().any(|b| b == 0xc2 || b == 0xe2) {
+    if memchr::memchr2(0xc2, 0xe2, fragment.as_bytes()).is_none() {
         return w.write_all(fragment.as_bytes());
     }
     let mut start = 0;

@@ -186,13 +186,54 @@ fn open_owned(bytes: Vec<u8>) -> Result<Index> {
 
 fn open_file(path: &Path, tree: ObjectId) -> Option<Index> {
     let file = fs::File::open(path).ok()?;
+    let stamp = Stamp::of(&file)?;
     // SAFETY: index files are never modified in place: they are written under
     // a temporary name and renamed, and replaced files stay intact for readers
     // that still map them. A file truncated by someone else would fault, which
     // is why the cache directory is ours alone.
     let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
-    let idx = Index::open_verified(Bytes::Mapped(map)).ok()?;
+    let stamp_path = stamp_path(path);
+    // The checksum is checked once per state of the file: a file written,
+    // replaced or touched since has another stamp and is checked again.
+    let idx = if fs::read_to_string(&stamp_path).ok().as_deref() == Some(stamp.line().as_str()) {
+        Index::open(Bytes::Mapped(map)).ok()?
+    } else {
+        let idx = Index::open_verified(Bytes::Mapped(map)).ok()?;
+        if let Some(dir) = path.parent() {
+            let _ = write_atomic(dir, &stamp_path, stamp.line().as_bytes());
+        }
+        idx
+    };
     (idx.tree() == tree).then_some(idx)
+}
+
+/// Where the stamp of a verified index file is kept.
+fn stamp_path(index: &Path) -> PathBuf {
+    index.with_extension("ok")
+}
+
+/// What identifies one state of a file: its inode, size, and modification
+/// and change times to the nanosecond. Any write to the file, a rename of
+/// another file over it, or a `touch` changes the change time, which no
+/// user tool can set back; so an index whose stamp matches is the very
+/// file whose checksum was checked.
+struct Stamp {
+    ino: u64,
+    size: u64,
+    mtime: (i64, i64),
+    ctime: (i64, i64),
+}
+
+impl Stamp {
+    fn of(file: &fs::File) -> Option<Stamp> {
+        use std::os::unix::fs::MetadataExt;
+        let m = file.metadata().ok()?;
+        Some(Stamp { ino: m.ino(), size: m.size(), mtime: (m.mtime(), m.mtime_nsec()), ctime: (m.ctime(), m.ctime_nsec()) })
+    }
+
+    fn line(&self) -> String {
+        format!("{} {} {}.{} {}.{}\n", self.ino, self.size, self.mtime.0, self.mtime.1, self.ctime.0, self.ctime.1)
+    }
 }
 
 fn remember(dir: &Path, ns: &Namespace, idx: &TreeIndex) {
@@ -215,7 +256,9 @@ fn forget_unreferenced(dir: &Path, tree: &ObjectId) {
     let referenced =
         fs::read_dir(dir.join("ns")).map(|rd| rd.filter_map(|e| e.ok()).any(|e| read_pointer(&e.path()).contains(tree))).unwrap_or(true);
     if !referenced {
-        let _ = fs::remove_file(index_path(dir, tree));
+        let path = index_path(dir, tree);
+        let _ = fs::remove_file(stamp_path(&path));
+        let _ = fs::remove_file(path);
     }
 }
 

@@ -234,8 +234,9 @@ impl Lock {
             if let Some(dir) = path.parent()
                 && let Err(e) = fs::create_dir_all(dir)
             {
-                // A file where a directory of refs should be is a clash, reported by the caller.
-                if attempts < 3 && e.kind() == ErrorKind::NotFound {
+                // A directory removed by `pack-refs` while it was being made
+                // shows as not found, or as existing but not a directory.
+                if attempts < 10 && matches!(e.kind(), ErrorKind::NotFound | ErrorKind::AlreadyExists) {
                     continue;
                 }
                 return Err(SwapError::Io { action: "create the directory of", path: path.clone(), source: e });
@@ -248,7 +249,7 @@ impl Lock {
                         _ => SwapError::Busy { path },
                     });
                 }
-                Err(e) if e.kind() == ErrorKind::NotFound && attempts < 3 => continue,
+                Err(e) if e.kind() == ErrorKind::NotFound && attempts < 10 => continue,
                 Err(e) => return Err(SwapError::Io { action: "create the lock", path, source: e }),
             }
         };
