@@ -2,11 +2,31 @@
 //! talking to remotes. Every call names the repository explicitly and
 //! captures stderr for the error message.
 
-use crate::store::{Error, Result};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
+
+/// Why a git command did not do its job.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// `git` could not be started (not installed, not on `PATH`).
+    #[error("could not run `git` (is it installed and on PATH?)")]
+    Spawn {
+        #[source]
+        source: std::io::Error,
+    },
+    /// git ran and failed: the command (without the repository argument),
+    /// its exit status and what it said on stderr.
+    #[error("`{command}` failed ({status}): {stderr}")]
+    Failed { command: String, status: String, stderr: String },
+    /// A git process ran past its time limit and was stopped.
+    #[error("`{command}` did not finish within {secs}s and was stopped")]
+    Timeout { command: String, secs: u64 },
+}
+
+/// Results of this module.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Set for every git process git-beads runs, so that hooks those processes
 /// run can tell (git-beads' hooks then do nothing).
@@ -57,10 +77,10 @@ impl Git {
         let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
         let mut c = self.command(&args);
         c.stdout(Stdio::piped()).stderr(Stdio::piped());
-        let child = c.spawn().map_err(|e| Error::io("could not run `git` (is it installed and on PATH?)", e))?;
+        let child = c.spawn().map_err(|source| Error::Spawn { source })?;
         let _registered = crate::interrupt::register_child(child.id());
         let Some(limit) = self.timeout else {
-            return child.wait_with_output().map_err(|e| Error::io("could not wait for `git`", e));
+            return child.wait_with_output().map_err(|source| Error::Spawn { source });
         };
         let pid = child.id();
         let (done, finished) = std::sync::mpsc::channel();
@@ -80,14 +100,14 @@ impl Git {
                 let _ = rustix::process::kill_process(p, rustix::process::Signal::KILL);
             }
         }
-        let out = waiter.join().map_err(|_| Error::io("could not wait for `git`", std::io::Error::other("the waiting thread panicked")))?;
+        let out = waiter.join().map_err(|_| Error::Spawn { source: std::io::Error::other("the thread waiting for git panicked") })?;
         if timed_out {
             // `git fetch origin`: the command and the remote, not every option and refspec.
             let shown: Vec<String> =
                 args.iter().map(|a| a.to_string_lossy().into_owned()).filter(|a| !a.starts_with('-')).take(2).collect();
             return Err(Error::Timeout { command: format!("git {}", shown.join(" ")), secs: limit.as_secs() });
         }
-        out.map_err(|e| Error::io("could not wait for `git`", e))
+        out.map_err(|source| Error::Spawn { source })
     }
 
     /// Runs git and returns stdout, failing with git's stderr on a non-zero exit.
@@ -102,7 +122,11 @@ impl Git {
             return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
         }
         let shown: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
-        Err(Error::Invalid(format!("`git {}` failed ({}): {}", shown.join(" "), out.status, String::from_utf8_lossy(&out.stderr).trim())))
+        Err(Error::Failed {
+            command: format!("git {}", shown.join(" ")),
+            status: out.status.to_string(),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        })
     }
 
     /// All values of a multi-valued config key (empty when unset).
@@ -110,7 +134,11 @@ impl Git {
         let out = self.output(["config", "--get-all", key])?;
         // Exit 1 means "not set".
         if !out.status.success() && out.status.code() != Some(1) {
-            return Err(Error::Invalid(format!("`git config --get-all {key}` failed: {}", String::from_utf8_lossy(&out.stderr).trim())));
+            return Err(Error::Failed {
+                command: format!("git config --get-all {key}"),
+                status: out.status.to_string(),
+                stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            });
         }
         Ok(String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect())
     }

@@ -839,7 +839,7 @@ pub fn dependents_of(u: &Universe<'_>, n: Node) -> Vec<(Node, String)> {
 /// Puts `issues` into the transaction's namespace: those it lacks as they
 /// are, those it has with other content merged by the sync rules. Returns
 /// the IDs merged and what was auto-resolved.
-pub fn merge_in(txn: &mut Txn<'_>, issues: &[Issue]) -> Result<(Vec<String>, Vec<crate::sync::merge::Resolution>)> {
+pub fn merge_in(txn: &mut Txn<'_>, issues: &[Issue]) -> Result<(Vec<String>, Vec<crate::merge::Resolution>)> {
     let mut merged = Vec::new();
     let mut resolved = Vec::new();
     for incoming in issues {
@@ -847,7 +847,7 @@ pub fn merge_in(txn: &mut Txn<'_>, issues: &[Issue]) -> Result<(Vec<String>, Vec
             None => txn.put(incoming.clone())?,
             Some(existing) if existing == *incoming => {}
             Some(existing) => {
-                let (m, notes) = crate::sync::merge::merge_issues(None, &existing, incoming);
+                let (m, notes) = crate::merge::merge_issues(None, &existing, incoming);
                 resolved.extend(notes);
                 merged.push(incoming.id.clone());
                 txn.put(m)?;
@@ -864,7 +864,7 @@ pub struct Promoted {
     pub moved: Vec<String>,
     /// Issues the target already had with other content: merged by the sync rules.
     pub merged: Vec<String>,
-    pub resolved: Vec<crate::sync::merge::Resolution>,
+    pub resolved: Vec<crate::merge::Resolution>,
     /// Issues that changed in their namespace while being promoted: copied,
     /// but left in place (promote them again).
     pub kept: Vec<String>,

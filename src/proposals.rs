@@ -12,11 +12,11 @@
 //! (`metadata["git-beads"].visibility = "canonical"`), when a rejection is
 //! there it reports the reason.
 
-use crate::git::Git;
+use crate::merge::Resolution;
 use crate::model::{Issue, METADATA_KEY, id};
+use crate::remote::{self, push, transport};
 use crate::store::{Actor, Error, Kind, Namespace, REF_ROOT, Result, Store, Tip, tree};
-use crate::sync::merge::Resolution;
-use crate::sync::{self, transport};
+use crate::sync;
 use gix::ObjectId;
 use std::collections::BTreeMap;
 
@@ -54,11 +54,6 @@ pub struct Pending {
     pub name: String,
     pub remote: String,
     pub commit: ObjectId,
-}
-
-/// git for this repository, with the network timeout on its fetches and pushes.
-fn git(store: &Store) -> Result<Git> {
-    store.network_git()
 }
 
 fn trailers(message: &str) -> BTreeMap<String, Vec<String>> {
@@ -182,9 +177,9 @@ pub fn default_name(actor: &Actor, first_id: &str) -> String {
 /// Offers `items` (issue IDs with the namespace each lives in) on `remote`
 /// as proposal `name`. Nothing but the proposal ref is pushed.
 pub fn propose(store: &Store, actor: &Actor, items: &[(Namespace, String)], remote: &str, name: &str) -> Result<Proposal> {
-    sync::check_remote(store, remote)?;
+    remote::check_remote(store, remote)?;
     if let Some(planning) = store.planning_namespace()
-        && sync::remote_for(store, &planning).as_deref() == Some(remote)
+        && remote::remote_for(store, &planning).as_deref() == Some(remote)
     {
         return Err(Error::Invalid(format!(
             "{remote} is your planning remote: propose to the project's remote (upstream or origin) instead"
@@ -236,17 +231,6 @@ pub fn propose(store: &Store, actor: &Actor, items: &[(Namespace, String)], remo
     store.set_ref(&ns, commit, "git-beads: proposed")?;
     describe(store, ns.refname(), name, Some(remote.to_string()), true, Some(State::Offered))?
         .ok_or_else(|| Error::Invalid("the proposal just written is missing".into()))
-}
-
-fn push(store: &Store, remote: &str, changes: &[transport::Change]) -> Result<()> {
-    match transport::push_changes(&git(store)?, remote, changes)? {
-        Ok(()) => Ok(()),
-        Err(transport::Refusal::Refused { reason, details, .. }) => Err(Error::PushRefused { remote: remote.to_string(), reason, details }),
-        Err(transport::Refusal::Stale(what)) => Err(Error::NotPushable {
-            namespace: changes.first().map(|c| c.refname.clone()).unwrap_or_default(),
-            message: format!("{remote} changed it since the last fetch ({what}); run `git beads fetch {remote}` and try again"),
-        }),
-    }
 }
 
 /// Finds proposals by name, or the ones holding issue `which`.
@@ -349,7 +333,7 @@ pub fn accept(store: &Store, actor: &Actor, which: &[String], canonical: &Namesp
         out.resolved.extend(done.value.1);
         // Publish canonical (to its own remote, else to where the proposal
         // came from), then take the proposal down.
-        let publish_to = sync::remote_for(store, canonical).or_else(|| p.remote.clone().filter(|_| !p.ours));
+        let publish_to = remote::remote_for(store, canonical).or_else(|| p.remote.clone().filter(|_| !p.ours));
         if let Some(remote) = &publish_to {
             let report = sync::sync(store, actor, remote, sync::Options { push: true }).map_err(|e| Error::NotPushable {
                 namespace: canonical.to_string(),
@@ -474,6 +458,28 @@ pub enum Outcome {
     Withdrawn,
 }
 
+/// A sync with one remote, and the answers to our proposals it brought.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct RemoteSync {
+    #[serde(flatten)]
+    pub report: sync::SyncReport,
+    /// Answers to our proposals that this sync found.
+    pub proposals: Vec<Answer>,
+}
+
+/// The remotes a sync with no remote named goes to: those the local
+/// namespaces sync with, then those holding proposals of ours (their
+/// answers come back by sync).
+pub fn remotes_to_sync(store: &Store) -> Result<Vec<String>> {
+    let mut out = sync::remotes_in_use(store)?;
+    for p in pending(store)? {
+        if !out.contains(&p.remote) {
+            out.push(p.remote);
+        }
+    }
+    Ok(out)
+}
+
 /// After a fetch from `remote`: settles our proposals that the remote no
 /// longer offers (accepted, rejected, or withdrawn elsewhere).
 pub fn reconcile(store: &Store, actor: &Actor, remote: &str) -> Result<Vec<Answer>> {
@@ -481,8 +487,8 @@ pub fn reconcile(store: &Store, actor: &Actor, remote: &str) -> Result<Vec<Answe
     let canonical = store.canonical()?;
     // Where the project's canonical issues are fetched from: the proposal's
     // remote, or (a proposal left on a fork) the canonical namespace's own.
-    let canonical_remote = sync::remote_for(store, &canonical).unwrap_or_else(|| remote.to_string());
-    let upstream = Namespace::from_ref(&sync::tracking_ref(&canonical, &canonical_remote))?;
+    let canonical_remote = remote::remote_for(store, &canonical).unwrap_or_else(|| remote.to_string());
+    let upstream = Namespace::from_ref(&remote::tracking_ref(&canonical, &canonical_remote))?;
     // An upstream that cannot be read now settles nothing now: the answers
     // wait for the next sync.
     let Ok(there) = store.snapshot(&upstream) else { return Ok(out) };

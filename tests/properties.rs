@@ -6,9 +6,9 @@
 #![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
 
 mod common;
+use git_beads::merge::merge_issues;
 use git_beads::model::issue::{Comment, CommentId};
 use git_beads::model::{DepType, Dependency, Issue, Priority, Status, Timestamp, codec};
-use git_beads::sync::merge::merge_issues;
 use proptest::prelude::*;
 
 fn at(minute: u32) -> Timestamp {

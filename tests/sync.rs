@@ -420,16 +420,10 @@ fn merging_two_namespaces_is_symmetric_and_idempotent() {
     let oid = |s: &str| gix::ObjectId::from_hex(s.as_bytes()).unwrap();
     let tree_of = |c: &str| env.git(&dir, &["rev-parse", &format!("{c}^{{tree}}")]).trim().to_string();
     let m = |o: &str, t: &str| {
-        git_beads::sync::merge::merge_trees(
-            store.repo(),
-            "refs/beads/heads/main",
-            Some(oid(&tree_of(&base))),
-            oid(&tree_of(o)),
-            oid(&tree_of(t)),
-        )
-        .unwrap()
-        .tree
-        .unwrap()
+        git_beads::merge::merge_trees(store.repo(), "refs/beads/heads/main", Some(oid(&tree_of(&base))), oid(&tree_of(o)), oid(&tree_of(t)))
+            .unwrap()
+            .tree
+            .unwrap()
     };
     assert_eq!(m(&left, &right), m(&right, &left), "A merged with B equals B merged with A");
     assert_eq!(m(&left, &left).to_string(), tree_of(&left), "A merged with A is A");

@@ -96,7 +96,7 @@ pub fn run(ctx: &mut Ctx, a: CheckArgs) -> anyhow::Result<u8> {
 
 fn make(ctx: &Ctx, a: &CheckArgs) -> anyhow::Result<Report> {
     if let Some(remote) = &a.fetch {
-        git_beads::sync::fetch(&ctx.store, remote)?;
+        git_beads::remote::fetch(&ctx.store, remote)?;
     }
     let level = match a.open_branch_issues {
         Some(l) => l,

@@ -482,7 +482,7 @@ pub fn exit_code(e: &anyhow::Error) -> u8 {
             | E::PushRefused { .. }
             | E::PushRace { .. }
             | E::NotPushable { .. }
-            | E::Timeout { .. },
+            | E::GitCommand(git_beads::git::Error::Timeout { .. }),
         ) => exit::SYNC,
         None if is_invalid_value(e) => exit::INVALID,
         _ => exit::ERROR,
@@ -522,7 +522,8 @@ fn code_name(e: &anyhow::Error) -> &'static str {
         Some(E::PushRefused { .. }) => "PUSH_REFUSED",
         Some(E::PushRace { .. }) => "REMOTE_KEPT_MOVING",
         Some(E::NotPushable { .. }) => "NOT_PUSHABLE",
-        Some(E::Timeout { .. }) => "NETWORK_TIMEOUT",
+        Some(E::GitCommand(git_beads::git::Error::Timeout { .. })) => "NETWORK_TIMEOUT",
+        Some(E::GitCommand(_)) => "GIT_FAILED",
         _ if e.chain().any(|c| c.downcast_ref::<UsageError>().is_some()) => "USAGE",
         None if is_invalid_value(e) => "VALIDATION_FAILED",
         _ => "ERROR",
@@ -574,7 +575,7 @@ pub(crate) fn hint(e: &anyhow::Error) -> Option<String> {
         E::PushRefused { details, .. } if !details.is_empty() => format!("the remote said: {details}; the local namespaces are unchanged"),
         E::PushRefused { .. } => "the local namespaces are unchanged; sync again once the remote accepts pushes".into(),
         E::PushRace { .. } => "others are pushing to the same namespaces; sync again in a moment".into(),
-        E::Timeout { secs, .. } => format!(
+        E::GitCommand(git_beads::git::Error::Timeout { secs, .. }) => format!(
             "the remote did not answer within {secs}s; the local namespaces are unchanged. Check the remote, or allow longer with --timeout or `git config beads.timeout 5m`"
         ),
         _ => return None,

@@ -245,7 +245,7 @@ pub fn ns(ctx: &mut Ctx, c: NsCommand) -> anyhow::Result<u8> {
                 };
                 rows.push(json!({
                     "namespace": ns.refname(),
-                    "remote": sync::remote_for(&ctx.store, &ns).or_else(|| offered.get(ns.refname()).cloned()),
+                    "remote": git_beads::remote::remote_for(&ctx.store, &ns).or_else(|| offered.get(ns.refname()).cloned()),
                     "issues": snap.index.len(),
                     "open_issues": open,
                     "visibility": visibility,

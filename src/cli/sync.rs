@@ -2,8 +2,9 @@
 
 use super::ui::clean;
 use super::{Ctx, exit};
+use git_beads::proposals::{self, RemoteSync};
 use git_beads::store::Error;
-use git_beads::sync::{self, Action, NsReport, Options, SyncReport};
+use git_beads::sync::{self, Action, NsReport, Options};
 
 #[derive(clap::Args, Debug)]
 pub struct SyncArgs {
@@ -25,7 +26,7 @@ fn remotes(ctx: &Ctx, given: &Option<String>) -> anyhow::Result<Vec<String>> {
     match given {
         Some(r) => Ok(vec![r.clone()]),
         None => {
-            let r = sync::remotes_in_use(&ctx.store)?;
+            let r = proposals::remotes_to_sync(&ctx.store)?;
             if r.is_empty() {
                 return Err(Error::NoSuchRemote {
                     name: "origin".into(),
@@ -56,11 +57,12 @@ fn describe(n: &NsReport) -> String {
     format!("{}: {short} {what}{}", n.remote, if pushed { ", pushed" } else { "" })
 }
 
-fn print_reports(ctx: &mut Ctx, reports: &[SyncReport]) -> anyhow::Result<u8> {
+fn print_reports(ctx: &mut Ctx, reports: &[RemoteSync]) -> anyhow::Result<u8> {
     if ctx.ui.json {
         ctx.ui.json_value(reports)?;
     } else {
-        for r in reports {
+        for rs in reports {
+            let r = &rs.report;
             if r.namespaces.is_empty() {
                 ctx.ui.line(&format!("{}: no beads namespaces on either side", r.remote))?;
             }
@@ -76,11 +78,11 @@ fn print_reports(ctx: &mut Ctx, reports: &[SyncReport]) -> anyhow::Result<u8> {
                     ctx.ui.line(&format!("  renamed {old} -> {new}"))?;
                 }
                 for f in &n.refused {
-                    let side = if f.side == git_beads::sync::merge::Side::Local { "local" } else { "remote" };
+                    let side = if f.side == git_beads::merge::Side::Local { "local" } else { "remote" };
                     ctx.ui.warn(&format!("{}: not merged: {side} {} ({})", n.namespace, f.path, f.reason));
                 }
             }
-            for ans in &r.proposals {
+            for ans in &rs.proposals {
                 let msg = match &ans.outcome {
                     git_beads::proposals::Outcome::Accepted { marked } => {
                         format!(
@@ -105,7 +107,7 @@ fn print_reports(ctx: &mut Ctx, reports: &[SyncReport]) -> anyhow::Result<u8> {
             }
         }
     }
-    let complete = reports.iter().all(SyncReport::complete);
+    let complete = reports.iter().all(|r| r.report.complete());
     if !complete {
         ctx.ui.warn("some namespaces were held back (the others synced): fix what the warnings above name, then sync again");
     }
@@ -119,7 +121,9 @@ pub fn sync_cmd(ctx: &mut Ctx, a: SyncArgs) -> anyhow::Result<u8> {
     // One remote failing (an upstream that refuses a contributor's pushes,
     // say) does not keep the others from syncing.
     for remote in remotes(ctx, &a.remote)? {
-        match sync::sync(&ctx.store, &actor, &remote, Options { push: !a.no_push }) {
+        let done = sync::sync(&ctx.store, &actor, &remote, Options { push: !a.no_push })
+            .and_then(|report| Ok(RemoteSync { proposals: proposals::reconcile(&ctx.store, &actor, &remote)?, report }));
+        match done {
             Ok(r) => reports.push(r),
             Err(e) => failed.push((remote, e)),
         }
@@ -138,14 +142,14 @@ pub fn sync_cmd(ctx: &mut Ctx, a: SyncArgs) -> anyhow::Result<u8> {
     if reports.is_empty() {
         return Err(first.into());
     }
-    let synced: Vec<&str> = reports.iter().map(|r| r.remote.as_str()).collect();
+    let synced: Vec<&str> = reports.iter().map(|r| r.report.remote.as_str()).collect();
     Err(anyhow::Error::new(first).context(format!("sync with {first_remote} failed ({} synced)", synced.join(", "))))
 }
 
 pub fn fetch(ctx: &mut Ctx, a: RemoteArg) -> anyhow::Result<u8> {
     let mut fetched = Vec::new();
     for remote in remotes(ctx, &a.remote)? {
-        sync::fetch(&ctx.store, &remote)?;
+        git_beads::remote::fetch(&ctx.store, &remote)?;
         fetched.push(remote);
     }
     let st = sync::status(&ctx.store)?;
@@ -172,7 +176,7 @@ pub fn fetch(ctx: &mut Ctx, a: RemoteArg) -> anyhow::Result<u8> {
 pub fn push(ctx: &mut Ctx, a: RemoteArg) -> anyhow::Result<u8> {
     let mut reports = Vec::new();
     for remote in remotes(ctx, &a.remote)? {
-        reports.push(sync::push(&ctx.store, &remote)?);
+        reports.push(RemoteSync { report: sync::push(&ctx.store, &remote)?, proposals: Vec::new() });
     }
     print_reports(ctx, &reports)
 }

@@ -93,7 +93,7 @@ impl TreeIndex {
         self.delta.as_ref().map_or(0, |d| d.len()) + self.hidden_count
     }
 
-    /// The indexes and their hidden rows, for [`crate::graph::Universe`].
+    /// The indexes and their hidden rows, for the graph over them.
     pub fn parts(&self) -> Vec<(&Index, Option<&[bool]>)> {
         let mut out = vec![(&*self.base, (self.hidden_count > 0).then_some(self.hidden.as_slice()))];
         if let Some(d) = &self.delta {

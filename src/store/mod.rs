@@ -130,9 +130,9 @@ pub enum Error {
         #[source]
         source: refs::SwapError,
     },
-    /// A git process (a fetch or push) ran past the network timeout and was ended.
-    #[error("`{command}` did not finish within {secs}s and was stopped")]
-    Timeout { command: String, secs: u64 },
+    /// A git command failed, or ran past its time limit.
+    #[error(transparent)]
+    GitCommand(#[from] crate::git::Error),
     #[error("{context}")]
     Io {
         context: String,

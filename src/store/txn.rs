@@ -442,7 +442,8 @@ impl Store {
         if let Some(old) = expected {
             args.push(old.to_string());
         }
-        git.run(&args).map(drop)
+        git.run(&args)?;
+        Ok(())
     }
 
     /// Points `ns` at `new` whatever it pointed at (tracking refs only).

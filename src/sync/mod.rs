@@ -1,94 +1,24 @@
 //! Sync through git remotes: fetch the remote's namespaces into tracking
 //! refs, merge each with its local namespace (fast-forward, or the
 //! three-way merge of `merge`), push the results atomically with a lease on
-//! what was fetched, and only then move the local refs. A rejected push
-//! (someone pushed meanwhile) starts another round; any other failure leaves
-//! the local namespaces exactly as they were.
+//! what was fetched, and only then move the local refs. A push that lost a
+//! race starts another round; any other failure leaves the local namespaces
+//! exactly as they were.
 
-pub mod merge;
-pub mod transport;
+pub mod prune;
+pub mod push;
+pub mod status;
 
 use crate::git::Git;
+use crate::merge::{self, Resolution, Side};
 use crate::model::id;
+use crate::remote::{self, check_remote, fetch_refspecs, ref_tip, remote_for, remote_names, tracking_ref, transport};
 use crate::store::{Actor, Error, Kind, Namespace, REF_ROOT, Result, Store, Tip};
 use crate::store::{cache, tree};
 use gix::ObjectId;
-use merge::{Resolution, Side};
 
 /// Fetch-merge-push rounds before sync gives up on a remote that keeps moving.
 pub const MAX_ROUNDS: u32 = 5;
-
-/// The remote a namespace syncs with: `beads.<namespace>.remote` (e.g.
-/// `beads.heads/main.remote`), else for branch namespaces `beads.remote`,
-/// else `origin`. Tracking refs sync with nothing.
-pub fn remote_for(store: &Store, ns: &Namespace) -> Option<String> {
-    let cfg = store.repo().config_snapshot();
-    let configured = |ns: &Namespace| cfg.string(format!("beads.{}.remote", ns.short()).as_str()).map(|r| r.to_string());
-    if let Some(r) = configured(ns) {
-        return (!r.is_empty()).then_some(r);
-    }
-    match ns.kind() {
-        Kind::Branch(_) => {
-            Some(cfg.string("beads.remote").map(|s| s.to_string()).filter(|s| !s.is_empty()).unwrap_or_else(|| "origin".into()))
-        }
-        // This project's planning namespaces (`planning/<project>` and
-        // `planning/<project>-<phase>`) go to the planning remote; other
-        // projects' planning in a shared planning repository is not ours.
-        Kind::Planning(name) => {
-            let main = store.planning_namespace()?;
-            let project = match main.kind() {
-                Kind::Planning(p) => p.to_string(),
-                _ => return None,
-            };
-            let phase = name.strip_prefix(project.as_str()).is_some_and(|rest| rest.starts_with('-'));
-            // `planning/<project>-<phase>` may also be another project's
-            // (`git` and `git-beads` in one planning repository): its commits
-            // say whose it is.
-            if name == project || (phase && written_for(store, ns, &main).is_none_or(|p| p == project)) {
-                configured(&main).filter(|r| !r.is_empty())
-            } else {
-                None
-            }
-        }
-        _ => None,
-    }
-}
-
-/// The project a planning namespace's latest commits were written for
-/// (their `Beads-Project` trailer), looking at the local ref, else at the
-/// tracking ref of `main`'s remote; `None` when no commit says.
-fn written_for(store: &Store, ns: &Namespace, main: &Namespace) -> Option<String> {
-    let cfg = store.repo().config_snapshot();
-    let remote = cfg.string(format!("beads.{}.remote", main.short()).as_str()).map(|r| r.to_string());
-    let tip = store.tip(ns).ok().flatten().or_else(|| {
-        let r = remote?;
-        ref_tip(store, &tracking_ref(ns, &r)).ok().flatten()
-    })?;
-    let mut commit = tip.commit;
-    // Merge commits carry no trailer: walk first parents a little way.
-    for _ in 0..16 {
-        let c = store.repo().find_commit(commit).ok()?;
-        let message = c.message_raw_sloppy().to_string();
-        if let Some(p) = message.lines().find_map(|l| l.strip_prefix("Beads-Project: ")) {
-            return Some(p.trim().to_string());
-        }
-        commit = c.parent_ids().next()?.detach();
-    }
-    None
-}
-
-/// The tracking ref of `ns` for `remote`: `refs/beads/remotes/<remote>/<short>`.
-pub fn tracking_ref(ns: &Namespace, remote: &str) -> String {
-    format!("{REF_ROOT}remotes/{remote}/{}", ns.short())
-}
-
-/// What `git fetch` needs to keep the tracking refs of `remote` current.
-pub fn fetch_refspecs(remote: &str) -> Vec<String> {
-    ["heads", "planning", "proposals", "rejected"]
-        .iter()
-        .map(|kind| format!("+refs/beads/{kind}/*:refs/beads/remotes/{remote}/{kind}/*"))
-        .collect()
-}
 
 /// What sync did to one namespace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -177,8 +107,6 @@ pub struct SyncReport {
     pub namespaces: Vec<NsReport>,
     /// Fetch-merge-push rounds it took (more than one when others pushed meanwhile).
     pub rounds: u32,
-    /// Answers to our proposals that this sync found.
-    pub proposals: Vec<crate::proposals::Answer>,
 }
 
 impl SyncReport {
@@ -195,23 +123,6 @@ pub struct Options {
     pub push: bool,
 }
 
-/// git for this repository, with the network timeout on its fetches and pushes.
-fn git(store: &Store) -> Result<Git> {
-    store.network_git()
-}
-
-/// Fails unless `remote` is a configured remote.
-pub fn check_remote(store: &Store, remote: &str) -> Result<()> {
-    let known = git(store)?.remotes()?;
-    if known.iter().any(|r| r == remote) { Ok(()) } else { Err(Error::NoSuchRemote { name: remote.to_string(), known }) }
-}
-
-/// Fetches the beads namespaces of `remote` into its tracking refs.
-pub fn fetch(store: &Store, remote: &str) -> Result<()> {
-    check_remote(store, remote)?;
-    transport::fetch(&git(store)?, remote, &fetch_refspecs(remote))
-}
-
 /// The remotes the local namespaces sync with, canonical's first.
 pub fn remotes_in_use(store: &Store) -> Result<Vec<String>> {
     let mut out = Vec::new();
@@ -226,12 +137,6 @@ pub fn remotes_in_use(store: &Store) -> Result<Vec<String>> {
             && !out.contains(&r)
         {
             out.push(r);
-        }
-    }
-    // Remotes that hold proposals of ours: their answers come back by sync.
-    for p in crate::proposals::pending(store)? {
-        if !out.contains(&p.remote) {
-            out.push(p.remote);
         }
     }
     Ok(out)
@@ -266,10 +171,6 @@ fn commit_tip(store: &Store, commit: ObjectId) -> Result<Tip> {
     let c = store.repo().find_commit(commit).map_err(|e| Error::git(format!("could not read commit {commit}"), e))?;
     let tree = c.tree_id().map_err(|e| Error::git(format!("could not read the tree of {commit}"), e))?.detach();
     Ok(Tip { commit, tree })
-}
-
-fn ref_tip(store: &Store, name: &str) -> Result<Option<Tip>> {
-    store.tip(&Namespace::from_ref(name)?)
 }
 
 /// The best common ancestor of two commits, if they share history.
@@ -522,7 +423,7 @@ fn apply_local(store: &Store, actor: &Actor, p: &mut Plan, remote_name: &str) ->
 /// after a jittered pause, at most [`MAX_ROUNDS`] times.
 pub fn sync(store: &Store, actor: &Actor, remote: &str, opts: Options) -> Result<SyncReport> {
     check_remote(store, remote)?;
-    let g = git(store)?;
+    let g = remote::git(store)?;
     // What the remote had at the last fetch, to tell deletions from new namespaces.
     let known = tracked(store, remote)?;
     let mut deleted = Vec::new();
@@ -588,12 +489,10 @@ pub fn sync(store: &Store, actor: &Actor, remote: &str, opts: Options) -> Result
                 p.report = p.report.clone().held_back(format!("could not update the local namespace: {}", cache::error_chain(&e)));
             }
         }
-        let proposals = crate::proposals::reconcile(store, actor, remote)?;
         return Ok(SyncReport {
             remote: remote.to_string(),
             namespaces: deleted.into_iter().chain(plans.into_iter().map(|p| p.report)).chain(held).collect(),
             rounds: round,
-            proposals,
         });
     }
     Err(Error::PushRace { remote: remote.to_string(), attempts: MAX_ROUNDS, last: last_race })
@@ -643,12 +542,6 @@ fn unplanned(store: &Store, ns: &Namespace, remote: &str, e: &Error) -> NsReport
     let theirs = ref_tip(store, &tracking).ok().flatten();
     NsReport::new(ns, remote, Action::HeldBack, local, theirs)
         .held_back(format!("not synced: {} (the other namespaces were)", cache::error_chain(e)))
-}
-
-/// The namespaces (as local ref names) `remote` has, from its tracking refs.
-fn remote_names(store: &Store, remote: &str) -> Result<Vec<String>> {
-    let prefix = format!("remotes/{remote}/");
-    Ok(store.namespaces()?.iter().filter_map(|t| t.short().strip_prefix(&prefix).map(|rest| format!("{REF_ROOT}{rest}"))).collect())
 }
 
 /// Holds back a plan whose ref would clash with another (git cannot have
@@ -717,241 +610,6 @@ fn follow_deletions(store: &Store, remote: &str, known: &[(Namespace, Tip)]) -> 
     Ok(out)
 }
 
-/// Pushes local namespaces that are ahead of what was last fetched; refuses
-/// (without pushing anything) when a namespace is behind or diverged.
-pub fn push(store: &Store, remote: &str) -> Result<SyncReport> {
-    check_remote(store, remote)?;
-    let mut updates = Vec::new();
-    let mut reports = Vec::new();
-    for ns in namespaces_for(store, remote)? {
-        let Some(local) = store.tip(&ns)? else { continue };
-        if store.is_readonly(&ns) {
-            continue;
-        }
-        let remote_tip = ref_tip(store, &tracking_ref(&ns, remote))?;
-        let mut report = NsReport::new(&ns, remote, Action::UpToDate, Some(local), remote_tip);
-        match remote_tip {
-            Some(r) if r.commit == local.commit => {}
-            Some(r) if merge_base(store, local.commit, r.commit)? != Some(r.commit) => {
-                return Err(Error::NotPushable {
-                    namespace: ns.to_string(),
-                    message: format!("{remote} has changes this clone does not; run `git beads sync {remote}` to merge them first"),
-                });
-            }
-            _ => {
-                let bad = unreadable_changes(store, remote_tip.map(|r| r.tree), local.tree)?;
-                if let Some((path, why)) = bad.first() {
-                    return Err(Error::NotPushable {
-                        namespace: ns.to_string(),
-                        message: format!("{path} cannot be read ({why}); fix it before pushing"),
-                    });
-                }
-                report.action = Action::Pushed;
-                report.remote_after = Some(local.commit.to_string());
-                updates.push(transport::Update {
-                    refname: ns.refname().to_string(),
-                    new: local.commit,
-                    expected: remote_tip.map(|r| r.commit),
-                });
-            }
-        }
-        reports.push((ns, report));
-    }
-    match transport::push(&git(store)?, remote, &updates)? {
-        Ok(()) => {}
-        Err(transport::Refusal::Stale(_)) => {
-            return Err(Error::NotPushable {
-                namespace: remote.to_string(),
-                message: format!("{remote} changed since the last fetch; run `git beads sync {remote}`"),
-            });
-        }
-        Err(transport::Refusal::Refused { reason, details, .. }) => {
-            return Err(Error::PushRefused { remote: remote.to_string(), reason, details });
-        }
-    }
-    for u in &updates {
-        let ns = Namespace::from_ref(&u.refname)?;
-        store.set_ref(&Namespace::from_ref(&tracking_ref(&ns, remote))?, u.new, &format!("git-beads: pushed to {remote}"))?;
-    }
-    Ok(SyncReport {
-        remote: remote.to_string(),
-        namespaces: reports.into_iter().map(|(_, r)| r).collect(),
-        rounds: 1,
-        proposals: Vec::new(),
-    })
-}
-
-/// Where one namespace stands against its remote.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct NsStatus {
-    pub namespace: String,
-    pub remote: Option<String>,
-    pub tracking: Option<String>,
-    pub state: &'static str,
-    /// Commits the local namespace has that the remote does not.
-    pub ahead: usize,
-    /// Commits the remote has that the local namespace does not.
-    pub behind: usize,
-    /// Issues changed locally since the common base.
-    pub issues_ahead: usize,
-    /// Issues changed on the remote since the common base.
-    pub issues_behind: usize,
-    pub issues: usize,
-}
-
-fn count_commits(store: &Store, from: ObjectId, hide: Option<ObjectId>) -> Result<usize> {
-    let walk = store.repo().rev_walk([from]);
-    let walk = match hide {
-        Some(h) => walk.with_hidden([h]),
-        None => walk,
-    };
-    let iter = walk.all().map_err(|e| Error::git("could not walk history", e))?;
-    let mut n = 0;
-    for c in iter {
-        c.map_err(|e| Error::git("could not walk history", e))?;
-        n += 1;
-    }
-    Ok(n)
-}
-
-fn changed_issues(store: &Store, from: Option<ObjectId>, to: Option<ObjectId>) -> Result<usize> {
-    let empty = ObjectId::empty_tree(store.repo().object_hash());
-    let (a, b) = (from.unwrap_or(empty), to.unwrap_or(empty));
-    Ok(tree::diff(store.repo(), &a, &b)?.iter().filter(|c| id::id_from_path(&c.path).is_some()).count())
-}
-
-/// Every local namespace (and every remote one not yet local) against its
-/// tracking ref, as of the last fetch.
-pub fn status(store: &Store) -> Result<Vec<NsStatus>> {
-    let mut seen: Vec<(Namespace, Option<String>)> = local_namespaces(store)?
-        .into_iter()
-        .map(|n| {
-            let r = remote_for(store, &n);
-            (n, r)
-        })
-        .collect();
-    for t in store.namespaces()? {
-        if let Some(rest) = t.short().strip_prefix("remotes/")
-            && let Some((remote, short)) = rest.split_once('/')
-        {
-            let local = Namespace::from_ref(&format!("{REF_ROOT}{short}"))?;
-            let syncs = matches!(local.kind(), Kind::Branch(_) | Kind::Planning(_));
-            if syncs && !seen.iter().any(|(n, _)| *n == local) && remote_for(store, &local).as_deref() == Some(remote) {
-                seen.push((local, Some(remote.to_string())));
-            }
-        }
-    }
-    seen.sort();
-    let mut out = Vec::new();
-    for (ns, remote) in seen {
-        let local = store.tip(&ns)?;
-        let tracking = remote.as_deref().map(|r| tracking_ref(&ns, r));
-        let theirs = match &tracking {
-            Some(t) => ref_tip(store, t)?,
-            None => None,
-        };
-        let issues = match local {
-            Some(_) => store.snapshot(&ns)?.index.len(),
-            None => 0,
-        };
-        let (state, ahead, behind, ia, ib) = match (local, theirs) {
-            (Some(l), Some(t)) if l.commit == t.commit => ("up_to_date", 0, 0, 0, 0),
-            (Some(l), Some(t)) => {
-                let base = merge_base(store, l.commit, t.commit)?;
-                let base_tree = match base {
-                    Some(b) => Some(commit_tip(store, b)?.tree),
-                    None => None,
-                };
-                let ahead = count_commits(store, l.commit, Some(t.commit))?;
-                let behind = count_commits(store, t.commit, Some(l.commit))?;
-                let state = match (ahead, behind) {
-                    (_, 0) => "ahead",
-                    (0, _) => "behind",
-                    _ => "diverged",
-                };
-                (state, ahead, behind, changed_issues(store, base_tree, Some(l.tree))?, changed_issues(store, base_tree, Some(t.tree))?)
-            }
-            (Some(l), None) => (
-                if remote.is_some() { "local_only" } else { "no_remote" },
-                count_commits(store, l.commit, None)?,
-                0,
-                changed_issues(store, None, Some(l.tree))?,
-                0,
-            ),
-            (None, Some(t)) => ("remote_only", 0, count_commits(store, t.commit, None)?, 0, changed_issues(store, None, Some(t.tree))?),
-            (None, None) => continue,
-        };
-        out.push(NsStatus {
-            namespace: ns.refname().to_string(),
-            remote,
-            tracking: tracking.filter(|_| theirs.is_some()),
-            state,
-            ahead,
-            behind,
-            issues_ahead: ia,
-            issues_behind: ib,
-            issues,
-        });
-    }
-    Ok(out)
-}
-
-/// A branch namespace whose branch is gone.
-#[derive(Clone, Debug, serde::Serialize)]
-pub struct Stale {
-    pub namespace: String,
-    pub open_issues: usize,
-    pub issues: usize,
-    /// Whether it was deleted (here, and on its remote if it had one there).
-    pub pruned: bool,
-    pub remote: Option<String>,
-}
-
-/// Branch namespaces whose branch no longer exists here. With `apply`, the
-/// ones without open issues (all of them with `force`) are deleted locally
-/// and on their remote.
-pub fn prune(store: &Store, apply: bool, force: bool) -> Result<Vec<Stale>> {
-    let canonical = store.canonical()?;
-    let mut out = Vec::new();
-    for ns in local_namespaces(store)? {
-        let Kind::Branch(branch) = ns.kind() else { continue };
-        if ns == canonical || store.branch_exists(branch) {
-            continue;
-        }
-        let snap = store.snapshot(&ns)?;
-        let open = snap.index.rows().filter(|r| !crate::store::index::status_code::is_done(r.index.status_code(r.row))).count();
-        let remote = remote_for(store, &ns);
-        let mut stale = Stale { namespace: ns.to_string(), open_issues: open, issues: snap.index.len(), pruned: false, remote: None };
-        if apply && (open == 0 || force) {
-            if let Some(r) = &remote {
-                let tracking = Namespace::from_ref(&tracking_ref(&ns, r))?;
-                if let Some(t) = store.tip(&tracking)? {
-                    let change = transport::Change { refname: ns.refname().to_string(), new: None, expected: Some(t.commit) };
-                    match transport::push_changes(&git(store)?, r, &[change])? {
-                        Ok(()) => {}
-                        Err(transport::Refusal::Refused { reason, details, .. }) => {
-                            return Err(Error::PushRefused { remote: r.clone(), reason, details });
-                        }
-                        Err(transport::Refusal::Stale(_)) => {
-                            return Err(Error::NotPushable {
-                                namespace: ns.to_string(),
-                                message: format!("{r} changed it since the last fetch; sync first"),
-                            });
-                        }
-                    }
-                    // git itself drops the tracking ref when a configured fetch refspec maps it.
-                    if store.tip(&tracking)?.is_some() {
-                        store.delete_ref(&tracking, None)?;
-                    }
-                    stale.remote = Some(r.clone());
-                }
-            }
-            if let Some(tip) = snap.tip {
-                store.delete_ref(&ns, Some(tip.commit))?;
-            }
-            stale.pruned = true;
-        }
-        out.push(stale);
-    }
-    Ok(out)
-}
+pub use prune::{Stale, prune};
+pub use push::push;
+pub use status::{NsStatus, status};
