@@ -14,6 +14,8 @@ mod list;
 mod log;
 mod manual;
 mod mutate;
+mod ns;
+mod promote;
 mod propose;
 mod show;
 mod sync;
@@ -150,10 +152,10 @@ pub enum Command {
     /// Turn a proposal down, with a reason.
     Reject(propose::RejectArgs),
     /// Move issues from a branch namespace to another (canonical by default).
-    Promote(propose::PromoteArgs),
+    Promote(promote::PromoteArgs),
     /// Namespaces: list them, prune those of deleted branches.
     #[command(subcommand)]
-    Ns(propose::NsCommand),
+    Ns(ns::NsCommand),
     /// Check a pull request: validate every namespace, and the issues its commits name.
     ///
     /// Exits 0 when the check passes, 1 when it found errors, 2 when it
@@ -422,8 +424,8 @@ fn dispatch(ctx: &mut Ctx, command: Option<Command>) -> anyhow::Result<u8> {
         Command::Proposals(a) => propose::list(ctx, a),
         Command::Accept(a) => propose::accept(ctx, a),
         Command::Reject(a) => propose::reject(ctx, a),
-        Command::Promote(a) => propose::promote(ctx, a),
-        Command::Ns(c) => propose::ns(ctx, c),
+        Command::Promote(a) => promote::promote(ctx, a),
+        Command::Ns(c) => ns::ns(ctx, c),
         Command::Check(a) => check::run(ctx, a),
         Command::CloseFromCommits(a) => check::close_from_commits(ctx, a),
         Command::Hooks(c) => hooks::run(ctx, c),

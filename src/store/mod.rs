@@ -5,202 +5,39 @@
 //! whose tree holds a `format` blob and one blob per issue under a two-level
 //! fan-out (`issues/a/3/bd-a3f2.json`). Nothing here touches the working
 //! tree, the index or HEAD.
-
 pub mod bulk;
+mod error;
+mod settings;
+
 pub mod cache;
+
 pub mod history;
+
 pub mod index;
+
 pub mod layered;
+
 pub mod namespace;
+
 pub mod pack;
+
 pub mod refs;
+
 pub mod tree;
+
 pub mod txn;
 
 use crate::model::{self, DecodeError, FieldError, Issue};
 use gix::ObjectId;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+pub use error::{Error, Result, cycle_text};
 pub use index::Index;
 pub use layered::TreeIndex;
 pub use namespace::{Kind, Namespace, Routing};
+use settings::read_settings;
+pub use settings::{DEFAULT_NETWORK_TIMEOUT, Settings, config_parameters, default_prefix, sanitize_prefix, validate_prefix};
 pub use txn::{Committed, Txn};
-
-/// Everything that can go wrong below the command line.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    #[error("not a git repository (or any parent up to the root): {path}")]
-    NotARepository {
-        path: PathBuf,
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
-    #[error("git-beads is not initialized in this repository")]
-    NotInitialized,
-    /// `check` could not be made (a revision, history or refs are missing).
-    #[error("{message}")]
-    CannotCheck { message: String, hint: String },
-    #[error("issue {id} not found in {namespace}")]
-    NotFound { id: String, namespace: String },
-    #[error("issue ID {input:?} is ambiguous: it matches {}", candidates.join(", "))]
-    Ambiguous { input: String, candidates: Vec<String> },
-    #[error("{id} is in several namespaces ({}); say which: {}", namespaces.join(", "), forms.join(" or "))]
-    InSeveralNamespaces { id: String, namespaces: Vec<String>, forms: Vec<String> },
-    #[error("issue {id} already exists in {namespace}")]
-    Exists { id: String, namespace: String },
-    #[error("invalid issue blob {blob} at {path} in {namespace}")]
-    InvalidBlob {
-        namespace: String,
-        path: String,
-        blob: ObjectId,
-        #[source]
-        source: DecodeError,
-    },
-    #[error("issue {id} in {namespace} cannot be read: blob {blob} at {path}: {reason}")]
-    Unreadable { id: String, namespace: String, path: String, blob: String, reason: String },
-    /// Entries that cannot be read, where an answer without them would be wrong.
-    #[error("{action}: {} cannot be read: {}", plural(entries.len(), "entry", "entries"), list_entries(entries))]
-    Unreadables { action: String, entries: Vec<(Namespace, index::InvalidEntry)> },
-    #[error("namespace {namespace} uses format version {found}; this git-beads reads version {}", tree::LAYOUT_VERSION)]
-    UnknownFormat { namespace: String, found: String },
-    /// The `format` entry of a namespace is not what git-beads writes.
-    #[error("namespace {namespace} has a damaged format entry: {what}")]
-    DamagedFormat { namespace: String, what: String },
-    /// The tree of a namespace is not laid out as git-beads lays it out.
-    #[error("namespace {namespace} is damaged: {what}")]
-    DamagedLayout { namespace: String, what: String },
-    #[error(transparent)]
-    Field(#[from] FieldError),
-    #[error(transparent)]
-    Id(#[from] model::id::IdError),
-    #[error(transparent)]
-    Time(#[from] model::time::TimeError),
-    #[error("adding this dependency would create a cycle: {}", cycle_text(cycle))]
-    Cycle { cycle: Vec<String> },
-    /// Lines of a JSONL import that cannot be read; nothing was imported.
-    #[error("{} of {source_name} cannot be imported; nothing was imported:\n{}", plural(lines.len(), "line", "lines"), import_lines(lines))]
-    ImportRefused { source_name: String, lines: Vec<(usize, String)> },
-    #[error("an issue cannot depend on itself ({0})")]
-    SelfDependency(String),
-    #[error("{id} is already claimed by {holder}")]
-    Claimed { id: String, holder: String },
-    #[error("{ns} kept moving: gave up after {attempts} attempts to update it (last: {last_error})")]
-    Contended { ns: String, attempts: u32, last_error: String },
-    #[error("object {oid} is missing from the repository")]
-    MissingObject { oid: ObjectId },
-    #[error("object {oid} is a {found}, expected a {expected}")]
-    WrongObjectKind { oid: ObjectId, expected: String, found: String },
-    #[error("no remote named {name:?} is configured{}", if known.is_empty() { " (this repository has no remotes)".to_string() } else { format!(" (known: {})", known.join(", ")) })]
-    NoSuchRemote { name: String, known: Vec<String> },
-    #[error("could not reach remote {remote}: {message}")]
-    Remote { remote: String, message: String },
-    #[error("remote {remote} refused the push: {reason}")]
-    PushRefused { remote: String, reason: String, details: String },
-    #[error("remote {remote} kept changing: gave up after {attempts} fetch-merge-push rounds (last: {last})")]
-    PushRace { remote: String, attempts: u32, last: String },
-    #[error("{namespace}: {message}")]
-    NotPushable { namespace: String, message: String },
-    #[error("invalid namespace name {0:?}: not a valid git ref name")]
-    BadNamespace(String),
-    /// A namespace this clone does not write (`beads.<ns>.readonly`).
-    #[error("{namespace} is read-only in this clone")]
-    ReadOnly { namespace: String },
-    /// A namespace no command writes (tracking refs, proposals, rejections).
-    #[error("{namespace} cannot be written: {why}")]
-    NotWritable { namespace: String, why: String },
-    /// A new namespace whose ref would clash with an existing one.
-    #[error("cannot create {namespace}: {existing} exists, and a git ref cannot also be a folder of refs")]
-    NamespaceClash { namespace: String, existing: String },
-    #[error("{0}")]
-    Invalid(String),
-    #[error("{context}")]
-    Git {
-        context: String,
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
-    /// A ref lock left behind by a process that is gone (`stale`), or one a
-    /// live process has held for longer than a write waits.
-    #[error("{} is locked by {} (the lock is {age_secs}s old)", path.display(), if *stale { "a process that is gone" } else { "another process that does not let go" })]
-    Locked { path: PathBuf, age_secs: u64, stale: bool },
-    /// A ref could not be read or moved for a reason other than a lost race.
-    #[error("could not update {namespace}")]
-    RefUpdate {
-        namespace: String,
-        #[source]
-        source: refs::SwapError,
-    },
-    /// A git command failed, or ran past its time limit.
-    #[error(transparent)]
-    GitCommand(#[from] crate::git::Error),
-    #[error("{context}")]
-    Io {
-        context: String,
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-/// A cycle for a message: all of a short one; the ends of a long one (a
-/// cycle through 100,000 issues must not make a megabyte of error).
-pub fn cycle_text(cycle: &[String]) -> String {
-    if cycle.len() <= 12 {
-        return cycle.join(" -> ");
-    }
-    let head = cycle[..8].join(" -> ");
-    let tail = cycle[cycle.len() - 2..].join(" -> ");
-    format!("{head} -> ... ({} more) ... -> {tail}", cycle.len() - 10)
-}
-
-/// The refused lines of an import, one per line, the first 20 of them.
-fn import_lines(lines: &[(usize, String)]) -> String {
-    let mut out: Vec<String> = lines.iter().take(20).map(|(n, e)| format!("line {n}: {e}")).collect();
-    if lines.len() > 20 {
-        out.push(format!("... and {} more", lines.len() - 20));
-    }
-    out.join("\n")
-}
-
-fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
-}
-
-/// The first few unreadable entries, for a message.
-fn list_entries(entries: &[(Namespace, index::InvalidEntry)]) -> String {
-    let mut shown: Vec<String> = entries
-        .iter()
-        .take(5)
-        .map(|(ns, e)| format!("{} in {} ({}: {})", e.path, ns.short(), if e.blob.is_empty() { "-" } else { &e.blob }, e.error))
-        .collect();
-    if entries.len() > 5 {
-        shown.push(format!("and {} more", entries.len() - 5));
-    }
-    shown.join("; ")
-}
-
-impl Error {
-    /// Wraps a gix (or other git-level) error with what was being done.
-    pub fn git(context: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        Error::Git { context: context.into(), source: Box::new(source) }
-    }
-
-    /// The error for a ref update that failed for good (a lost race is
-    /// retried by the caller, never reported through here but as `Contended`).
-    pub fn from_swap(ns: &Namespace, e: refs::SwapError) -> Self {
-        match e {
-            refs::SwapError::Stale { path, age } => Error::Locked { path, age_secs: age.as_secs(), stale: true },
-            e => Error::RefUpdate { namespace: ns.to_string(), source: e },
-        }
-    }
-
-    /// Wraps an I/O error with what was being done.
-    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io { context: context.into(), source }
-    }
-}
-
-/// Results of this module.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Where all beads refs live.
 pub const REF_ROOT: &str = "refs/beads/";
@@ -219,30 +56,6 @@ pub struct Actor {
     pub email: String,
 }
 
-/// Repository-level settings from git config.
-#[derive(Clone, Debug, Default)]
-pub struct Settings {
-    /// `beads.prefix`: the prefix of new IDs.
-    pub prefix: Option<String>,
-    /// `beads.canonical`: the branch whose namespace is canonical.
-    pub canonical: Option<String>,
-    /// `beads.customStatus` (comma-separated, repeatable).
-    pub custom_statuses: Vec<String>,
-    /// `beads.customType` (comma-separated, repeatable).
-    pub custom_types: Vec<String>,
-    /// `beads.routing`: where new issues go (`branch`, `canonical`, `planning`).
-    pub routing: Option<String>,
-    /// `beads.planning`: the planning namespace (e.g. `planning/myproj`).
-    pub planning: Option<String>,
-    /// `beads.project`: this project's name in qualified IDs (`project:hash`).
-    pub project: Option<String>,
-    /// `beads.timeout`: how long a fetch or push may take (a duration; `0`: no limit).
-    pub timeout: Option<String>,
-}
-
-/// How long a fetch or push may take unless `beads.timeout` or `--timeout` says otherwise.
-pub const DEFAULT_NETWORK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
-
 /// An open repository, seen as a set of beads namespaces.
 pub struct Store {
     repo: gix::Repository,
@@ -255,58 +68,6 @@ pub struct Store {
 
 /// How many IDs the prefix inference looks at.
 const PREFIX_SAMPLE: usize = 256;
-
-/// The `key=value` settings of `GIT_CONFIG_PARAMETERS`, as git writes it
-/// for `git -c`: shell-quoted entries, `'key'='value'` (or the older
-/// `'key=value'`), a bare `'key'` or `'key'=` meaning true.
-pub fn config_parameters(s: &str) -> Vec<String> {
-    /// One single-quoted string; `'\''` inside stands for a quote.
-    fn quoted(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> Option<String> {
-        if chars.next()? != '\'' {
-            return None;
-        }
-        let mut out = String::new();
-        loop {
-            match chars.next()? {
-                '\'' => {
-                    // `'\''`: close, escaped quote, reopen.
-                    if chars.peek() == Some(&'\\') {
-                        chars.next();
-                        if chars.next()? != '\'' || chars.next()? != '\'' {
-                            return None;
-                        }
-                        out.push('\'');
-                    } else {
-                        return Some(out);
-                    }
-                }
-                c => out.push(c),
-            }
-        }
-    }
-    let mut out = Vec::new();
-    let mut chars = s.chars().peekable();
-    loop {
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
-            chars.next();
-        }
-        if chars.peek().is_none() {
-            break;
-        }
-        let Some(key) = quoted(&mut chars) else { break };
-        if chars.peek() == Some(&'=') {
-            chars.next();
-            // `'key'=` with nothing after it: `-c key`, an implicit true.
-            match chars.peek() == Some(&'\'') {
-                true => out.push(format!("{key}={}", quoted(&mut chars).unwrap_or_default())),
-                false => out.push(key),
-            }
-        } else {
-            out.push(key);
-        }
-    }
-    out
-}
 
 /// A namespace as of one commit, with its index.
 #[derive(Clone)]
@@ -579,66 +340,5 @@ impl Snapshot {
             Some(r) => store.read_issue(&self.namespace, &model::id::blob_path(id), r.index.blob(r.row)).map(Some),
             None => Ok(None),
         }
-    }
-}
-
-fn read_settings(repo: &gix::Repository) -> Settings {
-    let cfg = repo.config_snapshot();
-    let list = |key: &str| -> Vec<String> {
-        cfg.strings(key)
-            .unwrap_or_default()
-            .iter()
-            .flat_map(|v| v.to_string().split(',').map(|s| s.trim().to_string()).collect::<Vec<_>>())
-            .filter(|s| !s.is_empty())
-            .collect()
-    };
-    Settings {
-        prefix: cfg.string("beads.prefix").map(|s| s.to_string()).filter(|s| !s.is_empty()),
-        canonical: cfg.string("beads.canonical").map(|s| s.to_string()).filter(|s| !s.is_empty()),
-        custom_statuses: list("beads.customStatus"),
-        custom_types: list("beads.customType"),
-        routing: cfg.string("beads.routing").map(|s| s.to_string()).filter(|s| !s.is_empty()),
-        planning: cfg.string("beads.planning").map(|s| s.to_string()).filter(|s| !s.is_empty()),
-        project: cfg.string("beads.project").map(|s| s.to_string()).filter(|s| !s.is_empty()),
-        timeout: cfg.string("beads.timeout").map(|s| s.to_string()).filter(|s| !s.is_empty()),
-    }
-}
-
-/// A prefix from the repository's directory name: lowercase letters and
-/// digits, at most 8 characters (`git-beads` -> `gitbeads`), `bd` if nothing is left.
-pub fn default_prefix(repo: &gix::Repository) -> String {
-    let dir = repo.workdir().unwrap_or_else(|| repo.common_dir());
-    let name = dir.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_default();
-    let name = name.strip_suffix(".git").unwrap_or(&name);
-    sanitize_prefix(name).unwrap_or_else(|| "bd".into())
-}
-
-/// Lowercases and strips `s` to a valid prefix, if anything is left.
-pub fn sanitize_prefix(s: &str) -> Option<String> {
-    let p: String = s.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).take(8).collect();
-    if p.is_empty() || !p.as_bytes()[0].is_ascii_alphanumeric() { None } else { Some(p) }
-}
-
-/// Checks a user-given prefix: letters, digits, `_`, and inner `-`.
-pub fn validate_prefix(p: &str) -> Result<()> {
-    let ok = !p.is_empty()
-        && p.len() <= 32
-        && p.as_bytes()[0].is_ascii_alphanumeric()
-        && !p.ends_with('-')
-        && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok { Ok(()) } else { Err(Error::Invalid(format!("invalid prefix {p:?}: use letters, digits, '_' and inner '-'"))) }
-}
-
-#[cfg(test)]
-mod config_parameter_tests {
-    use super::config_parameters;
-
-    #[test]
-    fn git_dash_c_settings_are_read_as_git_writes_them() {
-        // What `git -c a.b=c -c "x.y=it's" -c flag.only -c e.f=` exports.
-        let v = config_parameters("'a.b'='c' 'x.y'='it'\\''s' 'flag.only'= 'e.f'=''");
-        assert_eq!(v, ["a.b=c", "x.y=it's", "flag.only", "e.f="]);
-        assert_eq!(config_parameters("'old.style=1' 'bare.key'"), ["old.style=1", "bare.key"]);
-        assert!(config_parameters("").is_empty());
     }
 }
