@@ -8,30 +8,21 @@ use common::Env;
 use git_beads::model::Issue;
 use git_beads::ops::{self, NewIssue, Scope};
 use git_beads::store::refs::SwapError;
-use git_beads::store::{Error, Namespace, Store};
+use git_beads::store::{Error, Namespace, Options, Store};
 use std::cell::Cell;
 
+/// The store with a pinned clock: the library reads no environment.
 fn open(dir: &std::path::Path) -> Store {
-    Store::discover(dir).expect("repository opens")
+    let now = git_beads::model::Timestamp::parse("2026-01-02T03:04:05Z").unwrap();
+    Store::open(dir, Options::default().now(now)).expect("repository opens")
 }
 
 fn new_issue(title: &str) -> NewIssue {
     NewIssue { title: title.to_string(), ..Default::default() }
 }
 
-/// Library calls read the process environment; keep them from reading the
-/// developer's clock and identity.
-fn pin() {
-    // SAFETY: tests in this file set the same values; no thread reads them concurrently with a change.
-    unsafe {
-        std::env::set_var("GIT_BEADS_NOW", "2026-01-02T03:04:05Z");
-        std::env::remove_var("GIT_BEADS_NO_CACHE");
-    }
-}
-
 #[test]
 fn a_lost_compare_and_swap_reapplies_the_operation() {
-    pin();
     let env = Env::new();
     let dir = env.beads_repo("r");
     let store = open(&dir);
@@ -64,7 +55,6 @@ fn a_lost_compare_and_swap_reapplies_the_operation() {
 
 #[test]
 fn compare_and_swap_refuses_a_ref_that_moved() {
-    pin();
     let env = Env::new();
     let dir = env.beads_repo("r");
     env.create(&dir, &["One"]);
@@ -85,7 +75,6 @@ fn compare_and_swap_refuses_a_ref_that_moved() {
 
 #[test]
 fn unchanged_writes_make_no_commit() {
-    pin();
     let env = Env::new();
     let dir = env.beads_repo("r");
     let store = open(&dir);
@@ -106,7 +95,6 @@ fn unchanged_writes_make_no_commit() {
 
 #[test]
 fn the_index_is_refreshed_incrementally_and_matches_a_cold_build() {
-    pin();
     let env = Env::new();
     let dir = env.beads_repo("r");
     let store = open(&dir);

@@ -65,12 +65,8 @@ pub(super) fn shallow_guard(git: &Git, base: &str, head: &str, shown: &str) -> R
 pub(super) fn default_base(store: &Store, git: &Git, opts: &Options) -> Result<Option<String>> {
     let remote = opts.remote.clone().unwrap_or_else(|| "origin".into());
     let mut candidates = Vec::new();
-    for var in ["GITHUB_BASE_REF", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME"] {
-        if let Ok(b) = std::env::var(var)
-            && !b.trim().is_empty()
-        {
-            candidates.push(format!("refs/remotes/{remote}/{}", b.trim()));
-        }
+    if let Some(b) = opts.ci_base_branch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        candidates.push(format!("refs/remotes/{remote}/{b}"));
     }
     let canonical = store.canonical_branch();
     candidates.push(format!("refs/remotes/{remote}/{canonical}"));

@@ -88,9 +88,16 @@ pub struct Options {
     pub base: Option<String>,
     /// The head of the range (default `HEAD`).
     pub head: Option<String>,
-    /// The pull request's branch (default: `GITHUB_HEAD_REF`,
-    /// `CI_MERGE_REQUEST_SOURCE_BRANCH_NAME`, else the branch `head` names).
+    /// The pull request's branch (default: `ci_head_branch`, else the
+    /// branch `head` names).
     pub branch: Option<String>,
+    /// The pull request's target branch as the CI system reports it
+    /// (`GITHUB_BASE_REF`, `CI_MERGE_REQUEST_TARGET_BRANCH_NAME`): the
+    /// default base is its remote-tracking branch.
+    pub ci_base_branch: Option<String>,
+    /// The pull request's source branch as the CI system reports it
+    /// (`GITHUB_HEAD_REF`, `CI_MERGE_REQUEST_SOURCE_BRANCH_NAME`).
+    pub ci_head_branch: Option<String>,
     /// The severity of `open-branch-issue`; `None` turns the rule off.
     pub open_branch_issues: Option<Severity>,
     /// The remote whose tracking refs stand in for missing local namespaces first.
@@ -418,12 +425,8 @@ fn pr_branch(store: &Store, git: &Git, opts: &Options) -> Result<Option<String>>
     if let Some(b) = &opts.branch {
         return Ok(Some(b.clone()));
     }
-    for var in ["GITHUB_HEAD_REF", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME"] {
-        if let Ok(b) = std::env::var(var)
-            && !b.trim().is_empty()
-        {
-            return Ok(Some(b.trim().to_string()));
-        }
+    if let Some(b) = opts.ci_head_branch.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        return Ok(Some(b.to_string()));
     }
     match opts.head.as_deref() {
         None | Some("HEAD") => Ok(store.current_branch()),

@@ -80,8 +80,8 @@ pub fn issue_type(ctx: &Ctx, s: &str) -> anyhow::Result<IssueType> {
 }
 
 /// Parses a typed date (`--due`, `--defer`, `--until`).
-pub fn when(s: &str) -> anyhow::Result<Timestamp> {
-    Ok(model::time::parse_when(s, model::time::now())?)
+pub fn when(ctx: &Ctx, s: &str) -> anyhow::Result<Timestamp> {
+    Ok(model::time::parse_when(s, ctx.store.now())?)
 }
 
 /// Splits comma lists and checks each label.

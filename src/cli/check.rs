@@ -110,6 +110,7 @@ fn make(ctx: &Ctx, a: &CheckArgs) -> anyhow::Result<Report> {
             }
         },
     };
+    let ci = super::env::ci_branches();
     let opts = check::Options {
         base: a.base.clone(),
         head: Some(a.head.clone()),
@@ -120,6 +121,8 @@ fn make(ctx: &Ctx, a: &CheckArgs) -> anyhow::Result<Report> {
             Level::Off => None,
         },
         remote: a.fetch.clone(),
+        ci_base_branch: ci.0,
+        ci_head_branch: ci.1,
     };
     Ok(check::check(&ctx.store, &opts)?)
 }

@@ -188,8 +188,8 @@ pub fn run(ctx: &mut Ctx, a: CreateArgs) -> anyhow::Result<u8> {
         parent: None,
         deps: parse_deps(&a.deps)?,
         external_ref: a.external_ref,
-        due_at: a.due.as_deref().map(args::when).transpose()?,
-        defer_until: a.defer.as_deref().map(args::when).transpose()?,
+        due_at: a.due.as_deref().map(|w| args::when(ctx, w)).transpose()?,
+        defer_until: a.defer.as_deref().map(|w| args::when(ctx, w)).transpose()?,
         estimated_minutes: a.estimate,
         id: a.id,
     };

@@ -6,6 +6,7 @@ mod check;
 mod comments;
 mod create;
 mod dep;
+mod env;
 mod hooks;
 mod init;
 mod io;
@@ -338,7 +339,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn open(cli: &Cli) -> anyhow::Result<Store> {
+fn open(cli: &Cli, opts: git_beads::store::Options) -> anyhow::Result<Store> {
     let mut dir = std::env::current_dir().context("could not read the current directory")?;
     for d in &cli.dir {
         dir = dir.join(d);
@@ -346,7 +347,7 @@ fn open(cli: &Cli) -> anyhow::Result<Store> {
     if !cli.dir.is_empty() {
         std::env::set_current_dir(&dir).with_context(|| format!("cannot change to {}", dir.display()))?;
     }
-    Ok(Store::discover(&dir)?)
+    Ok(Store::open(&dir, opts)?)
 }
 
 fn run(mut cli: Cli, mut ui: Ui) -> (anyhow::Result<u8>, Ui) {
@@ -356,17 +357,11 @@ fn run(mut cli: Cli, mut ui: Ui) -> (anyhow::Result<u8>, Ui) {
         Some(Command::Completions(a)) => return (manual::completions(&mut ui, a), ui),
         other => cli.command = other,
     }
-    // A test clock or seed that does not parse must not be ignored.
-    for (var, ok) in [
-        ("GIT_BEADS_NOW", std::env::var("GIT_BEADS_NOW").map(|v| git_beads::model::Timestamp::parse(&v).is_ok())),
-        ("GIT_BEADS_SEED", std::env::var("GIT_BEADS_SEED").map(|v| v.parse::<u64>().is_ok())),
-    ] {
-        if ok == Ok(false) {
-            let what = if var == "GIT_BEADS_NOW" { "an RFC 3339 timestamp such as 2026-01-02T03:04:05Z" } else { "a whole number" };
-            return (Err(anyhow::Error::new(UsageError(format!("{var} is set but is not {what}; unset it or fix it")))), ui);
-        }
-    }
-    let store = match open(&cli) {
+    let opts = match env::store_options(cli.actor.as_deref()) {
+        Ok(o) => o,
+        Err(e) => return (Err(e.into()), ui),
+    };
+    let store = match open(&cli, opts) {
         Ok(s) => s,
         // For `check`, no repository means it could not check (exit 2).
         Err(e) if matches!(cli.command, Some(Command::Check(_))) => {

@@ -71,11 +71,11 @@ pub struct UpdateArgs {
     pub force: bool,
 }
 
-fn optional_when(s: &Option<String>) -> anyhow::Result<Option<Option<git_beads::model::Timestamp>>> {
+fn optional_when(ctx: &Ctx, s: &Option<String>) -> anyhow::Result<Option<Option<git_beads::model::Timestamp>>> {
     Ok(match s.as_deref() {
         None => None,
         Some("") => Some(None),
-        Some(w) => Some(Some(args::when(w)?)),
+        Some(w) => Some(Some(args::when(ctx, w)?)),
     })
 }
 
@@ -99,8 +99,8 @@ pub fn update(ctx: &mut Ctx, a: UpdateArgs) -> anyhow::Result<u8> {
         add_labels: args::labels(&a.add_label)?,
         remove_labels: a.remove_label.iter().flat_map(|l| l.split(',')).map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect(),
         set_labels: a.set_labels.as_deref().map(|s| args::labels(&[s.to_string()])).transpose()?,
-        due_at: optional_when(&a.due)?,
-        defer_until: optional_when(&a.defer)?,
+        due_at: optional_when(ctx, &a.due)?,
+        defer_until: optional_when(ctx, &a.defer)?,
         estimated_minutes: a.estimate.map(Some),
         parent: a.parent,
         claim: a.claim,
@@ -292,7 +292,7 @@ pub struct DeferArgs {
 }
 
 pub fn defer(ctx: &mut Ctx, a: DeferArgs) -> anyhow::Result<u8> {
-    let until = a.until.as_deref().map(args::when).transpose()?;
+    let until = a.until.as_deref().map(|w| args::when(ctx, w)).transpose()?;
     let t = ctx.targets(&a.ids)?;
     let actor = ctx.actor();
     let mut all = Vec::new();

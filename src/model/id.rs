@@ -120,31 +120,25 @@ pub struct IdGen {
 }
 
 impl IdGen {
-    /// A generator seeded from the clock, the process and the OS, or from
-    /// `GIT_BEADS_SEED` when set (tests pin it to get stable IDs).
-    pub fn from_env() -> Self {
-        match std::env::var("GIT_BEADS_SEED").ok().and_then(|s| s.parse::<u64>().ok()) {
-            Some(seed) => IdGen { rng: fastrand::Rng::with_seed(seed) },
-            None => {
-                let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
-                let mut os = fastrand::Rng::new();
-                let seed = os.u64(..) ^ nanos.rotate_left(17) ^ (u64::from(std::process::id()) << 32);
-                IdGen { rng: fastrand::Rng::with_seed(seed) }
-            }
-        }
+    /// A generator seeded from the clock, the process and the OS.
+    pub fn random() -> Self {
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0);
+        let mut os = fastrand::Rng::new();
+        let seed = os.u64(..) ^ nanos.rotate_left(17) ^ (u64::from(std::process::id()) << 32);
+        IdGen { rng: fastrand::Rng::with_seed(seed) }
     }
 
-    /// [`IdGen::from_env`], with a pinned seed mixed with `salt` (the state
-    /// being written on), so pinned runs stay reproducible without every
-    /// process drawing the same sequence.
-    pub fn from_env_salted(salt: &[u8]) -> Self {
-        match std::env::var("GIT_BEADS_SEED").ok().and_then(|s| s.parse::<u64>().ok()) {
+    /// A generator for one write: random, or with a pinned `seed` mixed
+    /// with `salt` (the state being written on), so pinned runs stay
+    /// reproducible without every process drawing the same sequence.
+    pub fn for_write(seed: Option<u64>, salt: &[u8]) -> Self {
+        match seed {
             Some(seed) => {
                 // FNV-1a over the salt.
                 let mixed = salt.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
                 IdGen { rng: fastrand::Rng::with_seed(seed ^ mixed) }
             }
-            None => Self::from_env(),
+            None => Self::random(),
         }
     }
 

@@ -209,13 +209,8 @@ pub fn parse_duration(input: &str) -> Result<std::time::Duration, TimeError> {
 /// What [`parse_duration`] accepts, for its error message.
 const DURATION: &str = "a duration such as 90s, 30m, 2h, 1d or 1h30m";
 
-/// The clock the tool reads: the real one, or `GIT_BEADS_NOW` when set (tests pin it).
-pub fn now() -> Timestamp {
-    if let Ok(s) = std::env::var("GIT_BEADS_NOW")
-        && let Ok(t) = Timestamp::parse(&s)
-    {
-        return t;
-    }
+/// The system clock.
+pub fn system_now() -> Timestamp {
     Timestamp(Utc::now())
 }
 

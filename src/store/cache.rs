@@ -49,8 +49,8 @@ const BULK_READ: usize = 1024;
 /// The largest delta kept before compacting into a full index:
 /// `GIT_BEADS_CACHE_DELTA` when set (tests use 0 to compact every time),
 /// else an eighth of the base, at least [`MIN_DELTA`].
-fn delta_limit(base_len: usize) -> usize {
-    std::env::var("GIT_BEADS_CACHE_DELTA").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| MIN_DELTA.max(base_len / 8))
+fn delta_limit(store: &Store, base_len: usize) -> usize {
+    store.options().cache_delta_limit.unwrap_or_else(|| MIN_DELTA.max(base_len / 8))
 }
 
 /// The cache directory of a repository.
@@ -58,8 +58,8 @@ pub fn dir(store: &Store) -> PathBuf {
     store.common_dir().join("beads").join("cache")
 }
 
-fn disabled() -> bool {
-    std::env::var_os("GIT_BEADS_NO_CACHE").is_some_and(|v| !v.is_empty() && v != "0")
+fn disabled(store: &Store) -> bool {
+    !store.options().cache
 }
 
 fn index_path(dir: &Path, tree: &ObjectId) -> PathBuf {
@@ -86,7 +86,7 @@ pub fn load(store: &Store, ns: &Namespace, tree: ObjectId) -> Result<TreeIndex> 
 
 /// Like [`load`], also saying how the index was obtained.
 pub fn load_reporting(store: &Store, ns: &Namespace, tree: ObjectId) -> Result<(TreeIndex, Source)> {
-    if disabled() {
+    if disabled(store) {
         return Ok((TreeIndex::full(Arc::new(build_cold_index(store, ns, tree)?)), Source::Cold));
     }
     let dir = dir(store);
@@ -163,7 +163,7 @@ fn write_index(dir: &Path, path: &Path, parts: Vec<IndexBuilder>) -> Result<Opti
 /// length without building an index.
 pub fn approx_len(store: &Store, ns: &Namespace) -> Option<usize> {
     use std::io::Read;
-    if disabled() {
+    if disabled(store) {
         return None;
     }
     let dir = dir(store);
@@ -281,7 +281,7 @@ fn parse_parts(
     packs: Option<&bulk::Packs>,
 ) -> Result<Vec<IndexBuilder>> {
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
-    let spill = (!disabled()).then(|| dir(store)).filter(|d| fs::create_dir_all(d).is_ok());
+    let spill = (!disabled(store)).then(|| dir(store)).filter(|d| fs::create_dir_all(d).is_ok());
     let spill = spill.as_deref();
     let parse_chunk = |mut repo: &gix::Repository, chunk: &[IssueEntry]| -> Result<IndexBuilder> {
         let mut part = match spill {
@@ -399,7 +399,7 @@ fn derive(store: &Store, ns: &Namespace, prev: &TreeIndex, tree: ObjectId) -> Re
         }
     }
     let base = prev.base();
-    let as_delta = prev.delta_weight() + changes.len() <= delta_limit(base.len());
+    let as_delta = prev.delta_weight() + changes.len() <= delta_limit(store, base.len());
     let mut b = if as_delta {
         let mut b = IndexBuilder::new(tree, prev.delta().map_or(0, |d| d.len()) + added.len());
         b.set_base(base.tree());

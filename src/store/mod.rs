@@ -7,6 +7,7 @@
 //! tree, the index or HEAD.
 pub mod bulk;
 mod error;
+mod options;
 mod settings;
 
 pub mod cache;
@@ -35,6 +36,7 @@ pub use error::{Error, Result, cycle_text};
 pub use index::Index;
 pub use layered::TreeIndex;
 pub use namespace::{Kind, Namespace, Routing};
+pub use options::Options;
 use settings::read_settings;
 pub use settings::{DEFAULT_NETWORK_TIMEOUT, Settings, config_parameters, default_prefix, sanitize_prefix, validate_prefix};
 pub use txn::{Committed, Txn};
@@ -62,8 +64,8 @@ pub struct Store {
     settings: Settings,
     /// The prefix the canonical namespace's issues use (see [`Store::prefix`]).
     inferred_prefix: std::cell::OnceCell<Option<String>>,
-    /// The network timeout given by the caller (`--timeout`), over `beads.timeout`.
-    timeout: Option<std::time::Duration>,
+    /// What the caller decided (clock, seed, actor, cache, overrides).
+    opts: Options,
 }
 
 /// How many IDs the prefix inference looks at.
@@ -81,23 +83,42 @@ impl Store {
     /// Finds the repository containing `dir` as git would (honouring
     /// `GIT_DIR`, `GIT_WORK_TREE` and linked worktrees).
     pub fn discover(dir: &Path) -> Result<Store> {
-        // `git -c key=value beads ...` reaches us in GIT_CONFIG_PARAMETERS.
-        let overrides = std::env::var("GIT_CONFIG_PARAMETERS").map(|p| config_parameters(&p)).unwrap_or_default();
+        Store::open(dir, Options::default())
+    }
+
+    /// Finds the repository containing `dir` as git would, with `opts`.
+    pub fn open(dir: &Path, opts: Options) -> Result<Store> {
         let mut trust = gix::sec::trust::Mapping::<gix::open::Options>::default();
-        if !overrides.is_empty() {
-            trust.full = trust.full.cli_overrides(overrides.clone());
-            trust.reduced = trust.reduced.cli_overrides(overrides);
+        if !opts.config_overrides.is_empty() {
+            trust.full = trust.full.cli_overrides(opts.config_overrides.clone());
+            trust.reduced = trust.reduced.cli_overrides(opts.config_overrides.clone());
         }
         let repo = gix::ThreadSafeRepository::discover_with_environment_overrides_opts(dir, Default::default(), trust)
             .map_err(|e| Error::NotARepository { path: dir.to_path_buf(), source: Box::new(e) })?
             .to_thread_local();
-        Ok(Store::from_repo(repo))
+        Ok(Store::from_repo_with(repo, opts))
     }
 
     /// Wraps an already open repository.
     pub fn from_repo(repo: gix::Repository) -> Store {
+        Store::from_repo_with(repo, Options::default())
+    }
+
+    /// Wraps an already open repository, with `opts` (its config overrides
+    /// are not applied: the repository is open already).
+    pub fn from_repo_with(repo: gix::Repository, opts: Options) -> Store {
         let settings = read_settings(&repo);
-        Store { repo, settings, inferred_prefix: Default::default(), timeout: None }
+        Store { repo, settings, inferred_prefix: Default::default(), opts }
+    }
+
+    /// The options the store was opened with.
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// The time it is for this store: the pinned clock, else the system's.
+    pub fn now(&self) -> model::Timestamp {
+        self.opts.now.unwrap_or_else(model::time::system_now)
     }
 
     /// The underlying gix repository.
@@ -123,13 +144,13 @@ impl Store {
     /// Overrides `beads.timeout` for this store's fetches and pushes
     /// (`Duration::ZERO`: no limit).
     pub fn set_network_timeout(&mut self, timeout: std::time::Duration) {
-        self.timeout = Some(timeout);
+        self.opts.network_timeout = Some(timeout);
     }
 
     /// How long one fetch or push may run: the override, else
     /// `beads.timeout`, else [`DEFAULT_NETWORK_TIMEOUT`]; `None` for no limit.
     pub fn network_timeout(&self) -> Result<Option<std::time::Duration>> {
-        let t = match (self.timeout, &self.settings.timeout) {
+        let t = match (self.opts.network_timeout, &self.settings.timeout) {
             (Some(t), _) => t,
             (None, Some(v)) => model::time::parse_duration(v).map_err(|e| Error::Invalid(format!("beads.timeout: {e}")))?,
             (None, None) => DEFAULT_NETWORK_TIMEOUT,
@@ -145,7 +166,11 @@ impl Store {
 
     /// Re-reads settings (after `init` changed them).
     pub fn reload_settings(&mut self) -> Result<()> {
-        let repo = gix::open(self.repo.git_dir()).map_err(|e| Error::git("could not reopen the repository", e))?;
+        let mut opts = gix::open::Options::default();
+        if !self.opts.config_overrides.is_empty() {
+            opts = opts.cli_overrides(self.opts.config_overrides.clone());
+        }
+        let repo = gix::open_opts(self.repo.git_dir(), opts).map_err(|e| Error::git("could not reopen the repository", e))?;
         self.settings = read_settings(&repo);
         self.repo = repo;
         self.inferred_prefix = Default::default();
@@ -228,19 +253,17 @@ impl Store {
         }
     }
 
-    /// Who acts when no `--actor` is given: `GIT_BEADS_ACTOR`, `BEADS_ACTOR`,
-    /// `BD_ACTOR`, git's `user.name`, `$USER`, else `unknown`.
+    /// Who acts: `explicit`, else the store's actor option, else git's
+    /// `user.name` (with its email), else the fallback option, else `unknown`.
     pub fn actor(&self, explicit: Option<&str>) -> Actor {
         let git = self.repo.author().and_then(|r| r.ok()).map(|s| (s.name.to_string(), s.email.to_string()));
-        let from_env =
-            ["GIT_BEADS_ACTOR", "BEADS_ACTOR", "BD_ACTOR"].iter().find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()));
-        let name = explicit.map(str::to_string).or(from_env);
+        let name = explicit.map(str::to_string).or_else(|| self.opts.actor.clone()).filter(|n| !n.trim().is_empty());
         match (name, git) {
             (Some(n), Some((gn, ge))) if n == gn => Actor { name: n, email: ge },
             (Some(n), _) => Actor { name: n, email: String::new() },
             (None, Some((gn, ge))) if !gn.trim().is_empty() => Actor { name: gn, email: ge },
             (None, _) => Actor {
-                name: std::env::var("USER").ok().filter(|u| !u.is_empty()).unwrap_or_else(|| "unknown".into()),
+                name: self.opts.fallback_actor.clone().filter(|u| !u.is_empty()).unwrap_or_else(|| "unknown".into()),
                 email: String::new(),
             },
         }

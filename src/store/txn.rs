@@ -9,7 +9,7 @@
 use super::layered::TreeIndex;
 use super::refs::SwapError;
 use super::{Actor, Error, Namespace, Result, Store, Tip, tree};
-use crate::model::{self, Issue, Timestamp, codec, id};
+use crate::model::{Issue, Timestamp, codec, id};
 use gix::ObjectId;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
@@ -55,7 +55,8 @@ impl<'s> Txn<'s> {
     /// A generator of IDs for this run of the operation (see
     /// [`id::IdGen::from_env_salted`]; salted with the tip it writes on).
     pub fn idgen(&self) -> id::IdGen {
-        id::IdGen::from_env_salted(
+        id::IdGen::for_write(
+            self.store.options().seed,
             self.base.map(|t| t.commit).unwrap_or_else(|| ObjectId::null(self.store.repo().object_hash())).as_bytes(),
         )
     }
@@ -390,7 +391,7 @@ impl Store {
                 let mut buf = Vec::new();
                 tree::check_writable(self.repo(), ns.refname(), &tree::entries(self.repo(), &b.tree, &mut buf)?)?;
             }
-            let mut txn = Txn::new(self, ns, base, actor, model::time::now());
+            let mut txn = Txn::new(self, ns, base, actor, self.now());
             // Planning commits say whose they are: one planning repository
             // serves many projects (see `sync::remote_for`).
             if matches!(ns.kind(), super::Kind::Planning(_)) {
