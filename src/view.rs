@@ -478,9 +478,7 @@ fn remote_default_branch(store: &Store, remote: &str) -> Result<String> {
     }
     match heads.as_slice() {
         [only] => Ok(only.clone()),
-        [] => Err(Error::Invalid(format!(
-            "no project or remote named {remote:?} has beads namespaces here (fetch it first: `git beads fetch {remote}`)"
-        ))),
+        [] => Err(Error::UnknownProject { name: remote.to_string() }),
         _ => Ok("main".into()),
     }
 }

@@ -339,7 +339,7 @@ fn the_branch_comes_from_head_and_odd_input_is_handled() {
     std::fs::create_dir_all(&nowhere).unwrap();
     let r = env.run(&nowhere, &["check"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("could not check: not a git repository"), "{}", r.stderr);
+    assert!(r.stderr.starts_with("Error: could not check\nCaused by:\n   1: not a git repository"), "{}", r.stderr);
     // A remote that does not exist cannot be fetched: could not check.
     let r = env.run(&dir, &["check", "--fetch", "nowhere"]);
     assert_eq!(r.code, 2, "{}", r.stderr);

@@ -243,7 +243,8 @@ fn close_keeps_closed_at_consistent_and_refuses_blocked_work() {
     let a = env.create(&dir, &["First"]);
     let b = env.create(&dir, &["Second", "--deps", &a]);
     let r = env.fails(&dir, &["close", &b], 4);
-    assert!(r.stderr.contains(&format!("{b} is blocked by {a} (use --force to close it anyway)")), "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("{b} is blocked by {a}")), "{}", r.stderr);
+    assert!(r.stderr.contains("Hint: close what blocks it first, or use --force to go ahead anyway"), "{}", r.stderr);
     // Closing the blocker in the same command unblocks it.
     let out = env.json(&dir, &["close", &a, &b, "-r", "done"]);
     assert_eq!(out["closed"].as_array().unwrap().len(), 2);

@@ -316,7 +316,7 @@ fn child_numbering_cannot_overflow() {
     .unwrap();
     env.ok(&dir, &["import", file.to_str().unwrap()]);
     let r = env.fails(&dir, &["create", "one more", "--parent", "bd-abcd"], 4);
-    assert!(r.stderr.contains("no child ID is left under bd-abcd"), "{}", r.stderr);
+    assert!(r.stderr.contains("no free ID is left under bd-abcd"), "{}", r.stderr);
 }
 
 #[test]

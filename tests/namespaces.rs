@@ -688,7 +688,8 @@ fn an_accept_that_cannot_be_published_says_what_happened() {
     env.ok(&o.maintainer, &["fetch"]);
     let hook = refuse_pushes(&o.upstream, "read-only for maintenance");
     let r = env.fails(&o.maintainer, &["accept", &name], 6);
-    assert!(r.stderr.contains("accepted into refs/beads/heads/main here, but publishing it to origin failed"), "{}", r.stderr);
+    assert!(r.stderr.contains("accepted into refs/beads/heads/main here, but origin was not updated"), "{}", r.stderr);
+    assert!(r.stderr.contains("remote origin refused the push"), "the remote's refusal is among the causes: {}", r.stderr);
     assert!(!r.stderr.contains("unchanged"), "{}", r.stderr);
     assert_eq!(env.json(&o.maintainer, &["show", &idea])[0]["namespace"], "heads/main");
     std::fs::remove_file(&hook).unwrap();

@@ -31,7 +31,7 @@ fn a_lost_compare_and_swap_reapplies_the_operation() {
     let actor = store.actor(Some("tester"));
     let runs = Cell::new(0);
     let done = store
-        .mutate(&ns, &actor, |txn| {
+        .mutate(&ns, &actor, |txn| -> Result<_, Error> {
             runs.set(runs.get() + 1);
             if runs.get() == 1 {
                 // Another writer moves the ref between our read and our write.
@@ -83,7 +83,7 @@ fn unchanged_writes_make_no_commit() {
     let made = ops::create(&store, &ns, &actor, &new_issue("Same"), &Scope::default()).unwrap();
     let tip = store.tip(&ns).unwrap();
     let again = store
-        .mutate(&ns, &actor, |txn| {
+        .mutate(&ns, &actor, |txn| -> Result<_, Error> {
             let i = txn.require(&made.value.id)?;
             txn.put(i)?;
             Ok(())

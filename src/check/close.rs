@@ -1,11 +1,12 @@
 //! Closing the issues that merged commits close.
 
+use super::{Error, Result};
 use super::{
     commits::read_commits, commits::resolve_commit, commits::shallow_guard, mentions::Named, mentions::Resolver, mentions::mentions,
     one_line,
 };
 use crate::git::Git;
-use crate::store::{Error, Namespace, Result, Store, index::status_code};
+use crate::store::{Namespace, Store, index::status_code};
 use crate::view::View;
 use std::collections::BTreeMap;
 
@@ -36,11 +37,14 @@ pub struct ClosedIssue {
 pub fn close_from_commits(store: &Store, actor: &crate::store::Actor, range: &str, namespaces: &[Namespace]) -> Result<Closed> {
     let git = Git::new(store.repo().git_dir());
     if range.contains("...") {
-        return Err(Error::Invalid(format!("{range:?} is a symmetric difference: give the merged commits as BASE..HEAD")));
+        return Err(Error::NotARange {
+            range: range.to_string(),
+            reason: "a symmetric difference (A...B) is not the commits a merge brought",
+        });
     }
     let (base, head) = match range.split_once("..") {
         Some((b, h)) => (if b.is_empty() { "HEAD" } else { b }, if h.is_empty() { "HEAD" } else { h }),
-        None => return Err(Error::Invalid(format!("{range:?} is not a range: expected BASE..HEAD"))),
+        None => return Err(Error::NotARange { range: range.to_string(), reason: "expected BASE..HEAD" }),
     };
     let base = resolve_commit(&git, base, "base")?;
     let head = resolve_commit(&git, head, "head")?;

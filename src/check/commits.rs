@@ -1,8 +1,9 @@
 //! The commits of a pull request: resolving its base and head, shallow clones, reading the messages.
 
-use super::{Options, cannot, mentions::Mention};
+use super::{CannotCheck, Result};
+use super::{Options, mentions::Mention};
 use crate::git::Git;
-use crate::store::{Result, Store};
+use crate::store::Store;
 
 /// A commit of the range, with what it names.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -13,18 +14,15 @@ pub struct CommitInfo {
 }
 
 /// A commit a revision names, or why it names none.
-pub(super) fn resolve_commit(git: &Git, rev: &str, role: &str) -> Result<String> {
+pub(super) fn resolve_commit(git: &Git, rev: &str, role: &'static str) -> Result<String> {
     let out = git.output(["rev-parse", "--verify", "--quiet", "--end-of-options", &format!("{rev}^{{commit}}")])?;
     if out.status.success() {
         return Ok(String::from_utf8_lossy(&out.stdout).trim().to_string());
     }
     if is_shallow(git)? {
-        return Err(cannot(
-            format!("the {role} {rev:?} is not in this clone, which is shallow"),
-            "fetch more history (`git fetch --deepen=200`, or `fetch-depth: 0` in actions/checkout) and check again",
-        ));
+        return Err(CannotCheck::MissingRevision { role, rev: rev.to_string(), shallow: true }.into());
     }
-    Err(cannot(format!("the {role} {rev:?} does not name a commit"), "pass a branch, tag or commit that exists in this clone"))
+    Err(CannotCheck::MissingRevision { role, rev: rev.to_string(), shallow: false }.into())
 }
 
 pub(super) fn is_shallow(git: &Git) -> Result<bool> {
@@ -51,10 +49,7 @@ pub(super) fn resolve_range(store: &Store, git: &Git, opts: &Options) -> Result<
 /// the shallow boundary: say so instead of reading the wrong commits.
 pub(super) fn shallow_guard(git: &Git, base: &str, head: &str, shown: &str) -> Result<()> {
     if is_shallow(git)? && !git.output(["merge-base", base, head])?.status.success() {
-        return Err(cannot(
-            format!("the two ends of {shown} have no common history in this shallow clone"),
-            "fetch more history (`git fetch --deepen=200`, or `fetch-depth: 0` in actions/checkout) and try again",
-        ));
+        return Err(CannotCheck::NoCommonHistory { range: shown.to_string() }.into());
     }
     Ok(())
 }

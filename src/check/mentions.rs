@@ -2,7 +2,7 @@
 
 use crate::graph::Node;
 use crate::model::id;
-use crate::store::{Error, Kind, Store};
+use crate::store::{self, Kind, Store};
 use crate::view::View;
 use std::collections::BTreeSet;
 
@@ -114,12 +114,12 @@ pub struct Resolver<'v> {
 pub enum Named {
     Issue(Node),
     /// Nothing of that ID (the error says why).
-    Missing(Error),
+    Missing(store::Error),
     /// Only a shortened ID: a commit message is forever, so it must be whole.
     NotWhole {
         candidate: String,
     },
-    Ambiguous(Error),
+    Ambiguous(store::Error),
 }
 
 impl<'v> Resolver<'v> {
@@ -160,7 +160,7 @@ impl<'v> Resolver<'v> {
                     || (m.id.contains(':') && (typed == hash || typed.ends_with(&format!("-{hash}")) || typed.eq_ignore_ascii_case(whole)));
                 if exact { Named::Issue(n) } else { Named::NotWhole { candidate: whole.to_string() } }
             }
-            Err(e @ (Error::Ambiguous { .. } | Error::InSeveralNamespaces { .. })) => Named::Ambiguous(e),
+            Err(e @ (store::Error::Ambiguous { .. } | store::Error::InSeveralNamespaces { .. })) => Named::Ambiguous(e),
             Err(e) => Named::Missing(e),
         }
     }

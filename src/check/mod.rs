@@ -23,17 +23,19 @@
 
 pub mod close;
 pub mod commits;
+mod error;
 pub mod mentions;
 
 pub use close::{Closed, close_from_commits};
 use commits::resolve_range;
 pub use commits::{CommitInfo, read_commits};
+pub use error::{CannotCheck, Error, Result};
 pub use mentions::{Mention, Named, Resolver, mentions};
 
 use crate::git::Git;
 use crate::graph::{Blocker, Node};
 use crate::model::id;
-use crate::store::{Error, Kind, Namespace, Result, Store, index::status_code};
+use crate::store::{self, Kind, Namespace, Store, index::status_code};
 use crate::view::View;
 use std::collections::HashSet;
 
@@ -121,9 +123,6 @@ pub struct Report {
 }
 
 /// A reason the check could not be made (exit 2 on the command line).
-fn cannot(message: impl Into<String>, hint: impl Into<String>) -> Error {
-    Error::CannotCheck { message: message.into(), hint: hint.into() }
-}
 
 /// The namespaces to read: every local one, and for each name no local ref
 /// has, the tracking ref of `remote` (or of the first remote that has it).
@@ -159,16 +158,7 @@ pub fn check(store: &Store, opts: &Options) -> Result<Report> {
     let git = Git::new(store.repo().git_dir());
     let namespaces = effective_namespaces(store, opts.remote.as_deref())?;
     if namespaces.is_empty() {
-        return Err(match &opts.remote {
-            Some(r) => cannot(
-                format!("there are no beads refs in this clone, and {r} has none either"),
-                format!("check the remote's name, or create the issues first (`git beads sync {r}` from a clone that has them)"),
-            ),
-            None => cannot(
-                "there are no beads refs in this clone (CI checkouts fetch none)",
-                "fetch them with `git beads check --fetch origin`, or `git fetch origin '+refs/beads/*:refs/beads/remotes/origin/*'`",
-            ),
-        });
+        return Err(CannotCheck::NoBeadsRefs { remote: opts.remote.clone() }.into());
     }
     let mut findings = Vec::new();
 
@@ -178,7 +168,7 @@ pub fn check(store: &Store, opts: &Options) -> Result<Report> {
     for (name, ns) in &namespaces {
         let snap = match store.snapshot(ns) {
             Ok(s) => s,
-            Err(Error::UnknownFormat { found, .. }) => {
+            Err(store::Error::UnknownFormat { found, .. }) => {
                 let mut f = Finding::new(
                     "unknown-format",
                     Severity::Error,
@@ -192,7 +182,7 @@ pub fn check(store: &Store, opts: &Options) -> Result<Report> {
             // (a damaged format entry, a ref that is not a commit, missing
             // objects) is a finding about that namespace; the rest is checked.
             Err(e) => {
-                let code = if matches!(e, Error::DamagedFormat { .. } | Error::DamagedLayout { .. }) {
+                let code = if matches!(e, store::Error::DamagedFormat { .. } | store::Error::DamagedLayout { .. }) {
                     "damaged-namespace"
                 } else {
                     "unreadable-namespace"
@@ -313,7 +303,7 @@ pub fn check(store: &Store, opts: &Options) -> Result<Report> {
         let short = &info.commit[..info.commit.len().min(12)];
         let at = format!("commit {short} ({:?})", one_line(&info.subject, 72));
         let mut f = match r {
-            Named::Missing(Error::NotFound { .. }) => Finding::new(
+            Named::Missing(store::Error::NotFound { .. }) => Finding::new(
                 "missing-issue",
                 Severity::Error,
                 format!("{at} names {} ({}), which does not exist in any namespace", m.id, m.kind.label()),

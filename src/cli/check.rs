@@ -4,7 +4,6 @@
 use super::ui::clean;
 use super::{Ctx, exit};
 use git_beads::check::{self, Finding, Report, Severity};
-use git_beads::store;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -70,14 +69,8 @@ pub fn run(ctx: &mut Ctx, a: CheckArgs) -> anyhow::Result<u8> {
     let report = match make(ctx, &a) {
         Ok(r) => r,
         Err(e) => {
-            let cannot = e.chain().any(|c| matches!(c.downcast_ref::<store::Error>(), Some(store::Error::CannotCheck { .. })));
-            return Err(if cannot {
-                e
-            } else {
-                let hint = super::hint(&e).unwrap_or_else(|| "fix the cause and run the check again".into());
-                store::Error::CannotCheck { message: format!("could not check: {}", super::ui::clean(&format!("{e:#}"), true)), hint }
-                    .into()
-            });
+            let cannot = e.chain().any(|c| matches!(c.downcast_ref::<check::Error>(), Some(check::Error::CannotCheck(_))));
+            return Err(if cannot { e } else { super::error::CouldNotCheck(e).into() });
         }
     };
     let text = match format {

@@ -59,7 +59,7 @@ fn contributor(ctx: &mut Ctx, gitrun: &Git, planning: Option<&str>, actions: &mu
         } else if Git::new(&path).run(["rev-parse", "--git-dir"]).is_err()
             && Git::new(&path.join(".git")).run(["rev-parse", "--git-dir"]).is_err()
         {
-            return Err(git_beads::store::Error::Invalid(format!("{} exists but is not a git repository", path.display())).into());
+            return Err(super::InvalidInput(format!("{} exists but is not a git repository", path.display())).into());
         }
         path.canonicalize().unwrap_or(path).display().to_string()
     } else {

@@ -85,13 +85,17 @@ pub fn import(ctx: &mut Ctx, a: ImportArgs) -> anyhow::Result<u8> {
     } else {
         let bytes = std::fs::read(&a.file).with_context(|| format!("could not read {}", a.file.display()))?;
         text = String::from_utf8(bytes).map_err(|e| {
-            Error::Invalid(format!("{} is not UTF-8 text (first bad byte at offset {})", a.file.display(), e.utf8_error().valid_up_to()))
+            super::InvalidInput(format!(
+                "{} is not UTF-8 text (first bad byte at offset {})",
+                a.file.display(),
+                e.utf8_error().valid_up_to()
+            ))
         })?;
         a.file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_else(|| a.file.display().to_string())
     };
     let issues = match ops::parse_jsonl(&text) {
         Ok(issues) => issues,
-        Err(errors) => return Err(Error::ImportRefused { source_name: source, lines: errors }.into()),
+        Err(errors) => return Err(ops::Error::ImportRefused { source_name: source, lines: errors }.into()),
     };
     let actor = ctx.actor();
     let done = ops::import(&ctx.store, &ns, &actor, &issues, a.skip_existing, a.dry_run, &source)?;

@@ -7,6 +7,7 @@ mod comments;
 mod create;
 mod dep;
 mod env;
+mod error;
 mod hooks;
 mod init;
 mod io;
@@ -25,25 +26,13 @@ mod unlock;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+pub use error::{InvalidInput, UsageError, exit};
 use git_beads::ops;
 use git_beads::store::{self, Actor, Namespace, Store};
 use git_beads::view::View;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use ui::{ColorChoice, Ui};
-
-/// Exit codes (documented in docs/cli.md).
-pub mod exit {
-    pub const OK: u8 = 0;
-    pub const ERROR: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const NOT_FOUND: u8 = 3;
-    pub const INVALID: u8 = 4;
-    pub const DEPENDENCY: u8 = 5;
-    pub const SYNC: u8 = 6;
-    pub const CONFLICT: u8 = 7;
-    pub const LOCKED: u8 = 8;
-}
 
 /// git-beads: issues as git objects on refs/beads/*.
 ///
@@ -331,11 +320,8 @@ pub fn main() -> ExitCode {
     let flushed = ui.flush();
     match result.and_then(|code| flushed.map(|_| code).map_err(Into::into)) {
         Ok(code) => ExitCode::from(code),
-        Err(e) if is_broken_pipe(&e) => ExitCode::from(exit::OK),
-        Err(e) => {
-            report(&e, json);
-            ExitCode::from(exit_code(&e))
-        }
+        Err(e) if error::is_broken_pipe(&e) => ExitCode::from(exit::OK),
+        Err(e) => ExitCode::from(error::report(&e, json)),
     }
 }
 
@@ -364,10 +350,7 @@ fn run(mut cli: Cli, mut ui: Ui) -> (anyhow::Result<u8>, Ui) {
     let store = match open(&cli, opts) {
         Ok(s) => s,
         // For `check`, no repository means it could not check (exit 2).
-        Err(e) if matches!(cli.command, Some(Command::Check(_))) => {
-            let hint = hint(&e).unwrap_or_default();
-            return (Err(store::Error::CannotCheck { message: format!("could not check: {e}"), hint }.into()), ui);
-        }
+        Err(e) if matches!(cli.command, Some(Command::Check(_))) => return (Err(error::CouldNotCheck(e).into()), ui),
         Err(e) => return (Err(e), ui),
     };
     let mut store = store;
@@ -426,200 +409,5 @@ fn dispatch(ctx: &mut Ctx, command: Option<Command>) -> anyhow::Result<u8> {
         Command::Hooks(c) => hooks::run(ctx, c),
         Command::Unlock(a) => unlock::run(ctx, a),
         Command::Man(_) | Command::Completions(_) => unreachable!("handled before opening the repository"),
-    }
-}
-
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
-}
-
-fn store_error(e: &anyhow::Error) -> Option<&store::Error> {
-    e.chain().find_map(|c| c.downcast_ref::<store::Error>())
-}
-
-/// Whether the error is a rejected value (a model validation error that did
-/// not pass through the store).
-fn is_invalid_value(e: &anyhow::Error) -> bool {
-    use git_beads::model;
-    e.chain().any(|c| {
-        c.downcast_ref::<model::FieldError>().is_some()
-            || c.downcast_ref::<model::id::IdError>().is_some()
-            || c.downcast_ref::<model::time::TimeError>().is_some()
-    })
-}
-
-/// The exit code for an error (docs/cli.md lists them).
-pub fn exit_code(e: &anyhow::Error) -> u8 {
-    use store::Error as E;
-    if e.chain().any(|c| c.downcast_ref::<UsageError>().is_some()) {
-        return exit::USAGE;
-    }
-    match store_error(e) {
-        // `check`'s "could not check" (docs/ci.md).
-        Some(E::CannotCheck { .. }) => exit::USAGE,
-        Some(E::NotFound { .. } | E::Ambiguous { .. } | E::InSeveralNamespaces { .. }) => exit::NOT_FOUND,
-        Some(
-            E::Field(_)
-            | E::Id(_)
-            | E::Time(_)
-            | E::Invalid(_)
-            | E::ImportRefused { .. }
-            | E::BadNamespace(_)
-            | E::Exists { .. }
-            | E::ReadOnly { .. }
-            | E::NotWritable { .. }
-            | E::NamespaceClash { .. },
-        ) => exit::INVALID,
-        Some(E::Cycle { .. } | E::SelfDependency(_)) => exit::DEPENDENCY,
-        Some(E::Claimed { .. } | E::Contended { .. }) => exit::CONFLICT,
-        Some(E::Locked { .. }) => exit::LOCKED,
-        Some(
-            E::NoSuchRemote { .. }
-            | E::Remote { .. }
-            | E::PushRefused { .. }
-            | E::PushRace { .. }
-            | E::NotPushable { .. }
-            | E::GitCommand(git_beads::git::Error::Timeout { .. }),
-        ) => exit::SYNC,
-        None if is_invalid_value(e) => exit::INVALID,
-        _ => exit::ERROR,
-    }
-}
-
-/// A misuse of the command line detected after parsing.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
-fn code_name(e: &anyhow::Error) -> &'static str {
-    use store::Error as E;
-    match store_error(e) {
-        Some(E::NotARepository { .. }) => "NOT_A_REPOSITORY",
-        Some(E::NotInitialized) => "NOT_INITIALIZED",
-        Some(E::CannotCheck { .. }) => "CANNOT_CHECK",
-        Some(E::ReadOnly { .. } | E::NotWritable { .. }) => "READ_ONLY",
-        Some(E::NamespaceClash { .. }) => "NAMESPACE_CLASH",
-        Some(E::NotFound { .. }) => "ISSUE_NOT_FOUND",
-        Some(E::Ambiguous { .. }) => "AMBIGUOUS_ID",
-        Some(E::InSeveralNamespaces { .. }) => "AMBIGUOUS_NAMESPACE",
-        Some(E::Exists { .. }) => "ISSUE_EXISTS",
-        Some(E::InvalidBlob { .. } | E::Unreadable { .. } | E::Unreadables { .. }) => "INVALID_BLOB",
-        Some(E::UnknownFormat { .. }) => "UNKNOWN_FORMAT",
-        Some(E::DamagedFormat { .. } | E::DamagedLayout { .. }) => "DAMAGED_NAMESPACE",
-        Some(E::Field(_) | E::Id(_) | E::Time(_) | E::Invalid(_) | E::BadNamespace(_) | E::ImportRefused { .. }) => "VALIDATION_FAILED",
-        Some(E::Cycle { .. }) => "CYCLE_DETECTED",
-        Some(E::SelfDependency(_)) => "SELF_DEPENDENCY",
-        Some(E::Claimed { .. }) => "ALREADY_CLAIMED",
-        Some(E::Contended { .. }) => "CONTENDED",
-        Some(E::Locked { stale: true, .. }) => "STALE_LOCK",
-        Some(E::Locked { stale: false, .. }) => "LOCKED",
-        Some(E::RefUpdate { .. }) => "REF_UPDATE_FAILED",
-        Some(E::NoSuchRemote { .. }) => "NO_SUCH_REMOTE",
-        Some(E::Remote { .. }) => "REMOTE_UNREACHABLE",
-        Some(E::PushRefused { .. }) => "PUSH_REFUSED",
-        Some(E::PushRace { .. }) => "REMOTE_KEPT_MOVING",
-        Some(E::NotPushable { .. }) => "NOT_PUSHABLE",
-        Some(E::GitCommand(git_beads::git::Error::Timeout { .. })) => "NETWORK_TIMEOUT",
-        Some(E::GitCommand(_)) => "GIT_FAILED",
-        _ if e.chain().any(|c| c.downcast_ref::<UsageError>().is_some()) => "USAGE",
-        None if is_invalid_value(e) => "VALIDATION_FAILED",
-        _ => "ERROR",
-    }
-}
-
-pub(crate) fn hint(e: &anyhow::Error) -> Option<String> {
-    use store::Error as E;
-    Some(match store_error(e)? {
-        E::NotARepository { .. } => "run git-beads inside a git repository, or point at one with -C <dir>".into(),
-        E::NotInitialized => "run `git beads init` first".into(),
-        E::CannotCheck { hint, .. } => hint.clone(),
-        E::ReadOnly { namespace } => format!(
-            "this clone follows {namespace} without writing it (a contributor setup): plan in your own namespace and `git beads propose` \
-             what should go there; `git config beads.{}.readonly false` lifts it",
-            namespace.trim_start_matches("refs/beads/")
-        ),
-        E::NotWritable { .. } => "write to a branch or planning namespace instead (`--ns main`, or no --ns at all); `git beads ns list` shows them".into(),
-        E::NamespaceClash { existing, .. } => {
-            format!("promote or prune {existing} first (`git beads ns list`), or use another name")
-        }
-        E::NotFound { .. } => "`git beads list --all` shows every ID".into(),
-        E::Ambiguous { .. } => "type more characters of the ID".into(),
-        E::InSeveralNamespaces { forms, .. } => format!("type one of {}, or pass --ns", forms.join(", ")),
-        E::Cycle { .. } => "remove one dependency of the cycle first (`git beads dep remove`)".into(),
-        E::Claimed { holder, id } => {
-            format!("{holder} holds {id}; reassign it with `git beads update {id} --assignee <name>` if they agree")
-        }
-        E::InvalidBlob { blob, .. } => format!("inspect it with `git cat-file -p {blob}`; the other issues are unaffected"),
-        E::Unreadable { blob, .. } => format!("inspect it with `git cat-file -p {blob}`; the other issues are unaffected"),
-        E::Unreadables { .. } => {
-            "inspect them with `git cat-file -p <blob>`; fix them, remove them (`git beads delete --force <id>`), or pass --skip-unreadable to leave them out".into()
-        }
-        E::UnknownFormat { .. } => "this namespace was written by a newer git-beads; upgrade to read it".into(),
-        E::DamagedFormat { namespace, .. } | E::DamagedLayout { namespace, .. } => format!(
-            "something other than git-beads wrote {namespace}; `git log {namespace}` shows who, and `git beads check` lists what else is wrong"
-        ),
-        E::Contended { .. } => "many writers are updating the same namespace; try again".into(),
-        E::Locked { path, stale: true, .. } => format!(
-            "a git-beads or git process was killed while it moved this ref; if none is running now, `git beads unlock` removes the lock (or remove {} by hand)",
-            path.display()
-        ),
-        E::Locked { path, stale: false, .. } => format!(
-            "a live process holds {}: wait for it, or stop it and run `git beads unlock --force`",
-            path.display()
-        ),
-        E::NoSuchRemote { name, .. } => format!("add it with `git remote add {name} <url>`, or name another remote"),
-        E::Remote { .. } => "check the remote's URL and your network; the local namespaces are unchanged, so just sync again".into(),
-        E::PushRefused { details, .. } if !details.is_empty() => format!("the remote said: {details}; the local namespaces are unchanged"),
-        E::PushRefused { .. } => "the local namespaces are unchanged; sync again once the remote accepts pushes".into(),
-        E::PushRace { .. } => "others are pushing to the same namespaces; sync again in a moment".into(),
-        E::GitCommand(git_beads::git::Error::Timeout { secs, .. }) => format!(
-            "the remote did not answer within {secs}s; the local namespaces are unchanged. Check the remote, or allow longer with --timeout or `git config beads.timeout 5m`"
-        ),
-        _ => return None,
-    })
-}
-
-fn report(e: &anyhow::Error, json: bool) {
-    let causes: Vec<String> = e.chain().skip(1).map(|c| ui::clean(&c.to_string(), true)).collect();
-    // A message may span lines (an import's refused lines): each is shown
-    // on its own line, sanitized.
-    let message = e.to_string().lines().map(|l| ui::clean(l, true)).collect::<Vec<_>>().join("\n");
-    if json {
-        let mut err = serde_json::json!({"code": code_name(e), "message": message});
-        if let Some(store::Error::ImportRefused { lines, .. }) = store_error(e) {
-            err["lines"] = lines.iter().map(|(n, m)| serde_json::json!({ "line": n, "error": m })).collect::<Vec<_>>().into();
-        }
-        if let Some(h) = hint(e) {
-            err["hint"] = h.into();
-        }
-        if !causes.is_empty() {
-            err["causes"] = causes.into();
-        }
-        if let Some(store::Error::Ambiguous { candidates, .. }) = store_error(e) {
-            err["candidates"] = candidates.clone().into();
-        }
-        if let Some(store::Error::Cycle { cycle }) = store_error(e) {
-            // The whole cycle when it is short; its ends when it is not.
-            let shown: Vec<String> =
-                if cycle.len() <= 50 { cycle.clone() } else { cycle[..25].iter().chain(&cycle[cycle.len() - 25..]).cloned().collect() };
-            err["cycle"] = shown.into();
-            err["cycle_length"] = cycle.len().into();
-        }
-        if let Some(store::Error::Locked { path, age_secs, .. }) = store_error(e) {
-            err["path"] = path.display().to_string().into();
-            err["age_secs"] = (*age_secs).into();
-        }
-        eprintln!("{}", git_beads::model::json::to_string(&serde_json::json!({ "error": err })));
-        return;
-    }
-    eprintln!("Error: {}", message.replace('\n', "\n  "));
-    if !causes.is_empty() {
-        eprintln!("Caused by:");
-        for (n, c) in causes.iter().enumerate() {
-            eprintln!("{:>4}: {c}", n + 1);
-        }
-    }
-    if let Some(h) = hint(e) {
-        eprintln!("Hint: {}", ui::clean(&h, true));
     }
 }

@@ -50,7 +50,7 @@ fn default_remote(ctx: &Ctx) -> anyhow::Result<String> {
             return Ok(r.to_string());
         }
     }
-    Err(git_beads::store::Error::NoSuchRemote { name: "upstream".into(), known: remotes }.into())
+    Err(git_beads::remote::Error::NoSuchRemote { name: "upstream".into(), known: remotes }.into())
 }
 
 pub fn propose(ctx: &mut Ctx, a: ProposeArgs) -> anyhow::Result<u8> {

@@ -3,7 +3,6 @@
 use super::ui::clean;
 use super::{Ctx, exit};
 use git_beads::proposals::{self, RemoteSync};
-use git_beads::store::Error;
 use git_beads::sync::{self, Action, NsReport, Options};
 
 #[derive(clap::Args, Debug)]
@@ -28,7 +27,7 @@ fn remotes(ctx: &Ctx, given: &Option<String>) -> anyhow::Result<Vec<String>> {
         None => {
             let r = proposals::remotes_to_sync(&ctx.store)?;
             if r.is_empty() {
-                return Err(Error::NoSuchRemote {
+                return Err(git_beads::remote::Error::NoSuchRemote {
                     name: "origin".into(),
                     known: git_beads::git::Git::new(ctx.store.repo().git_dir()).remotes()?,
                 }
@@ -117,12 +116,14 @@ fn print_reports(ctx: &mut Ctx, reports: &[RemoteSync]) -> anyhow::Result<u8> {
 pub fn sync_cmd(ctx: &mut Ctx, a: SyncArgs) -> anyhow::Result<u8> {
     let actor = ctx.actor();
     let mut reports = Vec::new();
-    let mut failed: Vec<(String, Error)> = Vec::new();
+    let mut failed: Vec<(String, anyhow::Error)> = Vec::new();
     // One remote failing (an upstream that refuses a contributor's pushes,
     // say) does not keep the others from syncing.
     for remote in remotes(ctx, &a.remote)? {
-        let done = sync::sync(&ctx.store, &actor, &remote, Options { push: !a.no_push })
-            .and_then(|report| Ok(RemoteSync { proposals: proposals::reconcile(&ctx.store, &actor, &remote)?, report }));
+        let done = (|| -> anyhow::Result<RemoteSync> {
+            let report = sync::sync(&ctx.store, &actor, &remote, Options { push: !a.no_push })?;
+            Ok(RemoteSync { proposals: proposals::reconcile(&ctx.store, &actor, &remote)?, report })
+        })();
         match done {
             Ok(r) => reports.push(r),
             Err(e) => failed.push((remote, e)),
@@ -140,10 +141,10 @@ pub fn sync_cmd(ctx: &mut Ctx, a: SyncArgs) -> anyhow::Result<u8> {
         ctx.ui.warn(&format!("sync with {remote} failed too: {}", clean(&e.to_string(), true)));
     }
     if reports.is_empty() {
-        return Err(first.into());
+        return Err(first);
     }
     let synced: Vec<&str> = reports.iter().map(|r| r.report.remote.as_str()).collect();
-    Err(anyhow::Error::new(first).context(format!("sync with {first_remote} failed ({} synced)", synced.join(", "))))
+    Err(first.context(format!("sync with {first_remote} failed ({} synced)", synced.join(", "))))
 }
 
 pub fn fetch(ctx: &mut Ctx, a: RemoteArg) -> anyhow::Result<u8> {

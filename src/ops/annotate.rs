@@ -1,8 +1,9 @@
 //! Labels and comments.
 
 use super::new_comment;
+use super::{Error, Result};
 use crate::model::{self, Comment};
-use crate::store::{Actor, Committed, Error, Namespace, Result, Store};
+use crate::store::{Actor, Committed, Namespace, Store};
 
 /// The outcome of a label change on one issue.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -17,7 +18,7 @@ pub fn label(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], label
     if add {
         model::issue::validate_label(label)?;
     }
-    store.mutate(ns, actor, |txn| {
+    store.mutate(ns, actor, |txn| -> Result<_> {
         txn.set_op(if add { "label-add" } else { "label-remove" });
         let mut out = Vec::new();
         for typed in ids {
@@ -50,10 +51,10 @@ pub fn comment(
     author: Option<&str>,
 ) -> Result<Committed<(String, Comment)>> {
     if text.trim().is_empty() {
-        return Err(Error::Invalid("the comment is empty".into()));
+        return Err(Error::EmptyComment);
     }
     model::issue::validate_text("comment", text)?;
-    store.mutate(ns, actor, |txn| {
+    store.mutate(ns, actor, |txn| -> Result<_> {
         let mut idgen = txn.idgen();
         txn.set_op("comment");
         let id = txn.resolve(issue)?;

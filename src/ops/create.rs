@@ -1,9 +1,10 @@
 //! Creating issues: a generated, explicit or child ID, checked against the
 //! namespace and the others of the scope; parent and dependencies resolved.
 
+use super::{Error, Result};
 use super::{Scope, resolve_target, stamped};
 use crate::model::{self, DepType, Issue, IssueType, Priority, Status, Timestamp, id};
-use crate::store::{Actor, Committed, Error, Namespace, Result, Store};
+use crate::store::{Actor, Committed, Namespace, Store};
 
 /// What `create` needs to know.
 #[derive(Clone, Debug, Default)]
@@ -46,7 +47,7 @@ pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue, scop
         model::issue::validate_label(l)?;
     }
     let prefix = store.prefix();
-    store.mutate(ns, actor, |txn| {
+    store.mutate(ns, actor, |txn| -> Result<_> {
         let mut idgen = txn.idgen();
         txn.set_op("create");
         let now = txn.now();
@@ -66,7 +67,7 @@ pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue, scop
             (None, Some(p)) => {
                 let prefix_dot = format!("{p}.");
                 let index = txn.index()?;
-                let exhausted = || Error::Invalid(format!("no child ID is left under {p}"));
+                let exhausted = || Error::NoFreeId { parent: Some(p.clone()) };
                 let mut candidate = id::next_child(p, index.ids().filter(|i| i.starts_with(&prefix_dot))).ok_or_else(exhausted)?;
                 while txn.exists(&candidate)? {
                     candidate = id::next_child(p, [candidate.as_str()]).ok_or_else(exhausted)?;
@@ -85,9 +86,9 @@ pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue, scop
                     }
                 });
                 if let Some(e) = taken_err {
-                    return Err(e);
+                    return Err(e.into());
                 }
-                found.ok_or_else(|| Error::Invalid("could not find a free ID".into()))?
+                found.ok_or(Error::NoFreeId { parent: None })?
             }
         };
         let mut issue = Issue::new(issue_id.clone(), new.title.clone(), now);
@@ -113,7 +114,7 @@ pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue, scop
         }
         for (ty, target) in &deps {
             if *target == issue_id {
-                return Err(Error::SelfDependency(issue_id.clone()));
+                return Err(Error::SelfDependency { id: issue_id.clone() });
             }
             issue.add_dependency(stamped(target, ty.clone(), txn));
         }

@@ -1,6 +1,7 @@
 //! Deleting issues, and the dependencies other issues have on them.
 
-use crate::store::{Actor, Committed, Namespace, Result, Store};
+use super::Result;
+use crate::store::{Actor, Committed, Namespace, Store};
 use std::collections::BTreeSet;
 
 /// What `delete` removes (or would remove).
@@ -25,7 +26,7 @@ pub struct DependentEdge {
 /// Deletes `ids` and the dependencies other issues have on them; with
 /// `apply == false` only computes the plan (the preview).
 pub fn delete(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], apply: bool) -> Result<Committed<DeletePlan>> {
-    store.mutate(ns, actor, |txn| {
+    store.mutate(ns, actor, |txn| -> Result<_> {
         txn.set_op("delete");
         let mut plan = DeletePlan::default();
         let mut doomed = BTreeSet::new();

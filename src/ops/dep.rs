@@ -1,8 +1,9 @@
 //! Adding and removing dependencies, refusing cycles.
 
+use super::{Error, Result};
 use super::{Scope, refuse_cycle, resolve_target, stamped};
 use crate::model::DepType;
-use crate::store::{Actor, Committed, Error, Namespace, Result, Store};
+use crate::store::{Actor, Committed, Namespace, Store};
 
 /// The outcome of `dep add`/`dep remove`.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -24,12 +25,12 @@ pub fn dep_add(
     ty: DepType,
     scope: &Scope,
 ) -> Result<Committed<DepOutcome>> {
-    store.mutate(ns, actor, |txn| {
+    store.mutate(ns, actor, |txn| -> Result<_> {
         txn.set_op("dep-add");
         let from = txn.resolve(issue)?;
         let to = resolve_target(txn, scope, on)?;
         if from == to {
-            return Err(Error::SelfDependency(from));
+            return Err(Error::SelfDependency { id: from });
         }
         let mut i = txn.require(&from)?;
         if ty.is_blocking() || ty == DepType::ParentChild {
@@ -55,7 +56,7 @@ pub fn dep_add(
 
 /// Removes the dependency of `issue` on `on`.
 pub fn dep_remove(store: &Store, ns: &Namespace, actor: &Actor, issue: &str, on: &str) -> Result<Committed<DepOutcome>> {
-    store.mutate(ns, actor, |txn| {
+    store.mutate(ns, actor, |txn| -> Result<_> {
         txn.set_op("dep-remove");
         let from = txn.resolve(issue)?;
         let mut i = txn.require(&from)?;

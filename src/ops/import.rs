@@ -1,7 +1,8 @@
 //! Reading beads JSONL and importing it as one commit.
 
+use super::Result;
 use crate::model::{self, Issue, Status, id};
-use crate::store::{Actor, Committed, Error, Namespace, Result, Store};
+use crate::store::{Actor, Committed, Namespace, Store};
 
 /// What an import did (or would do).
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -25,19 +26,20 @@ pub fn import(
     dry_run: bool,
     source: &str,
 ) -> Result<Committed<ImportReport>> {
-    store.mutate(ns, actor, |txn| {
+    store.mutate(ns, actor, |txn| -> Result<_> {
         txn.set_op("import");
         let index = txn.index()?;
         let unreadable: std::collections::HashMap<String, crate::store::index::InvalidEntry> =
             index.invalid().into_iter().filter_map(|e| Some((id::id_from_path(&e.path)?.to_string(), e))).collect();
         if let Some((bad, e)) = issues.iter().find_map(|i| unreadable.get(&i.id).map(|e| (&i.id, e))) {
-            return Err(Error::Unreadable {
+            return Err(crate::store::Error::Unreadable {
                 id: bad.clone(),
                 namespace: txn.namespace().to_string(),
                 path: e.path.clone(),
                 blob: e.blob.clone(),
                 reason: format!("{}; importing over it would lose it, so nothing was imported", e.error),
-            });
+            }
+            .into());
         }
         let mut report = ImportReport { total: issues.len(), dry_run, ..Default::default() };
         let mut staged = Vec::new();

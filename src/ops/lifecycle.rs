@@ -1,9 +1,10 @@
 //! Moving issues through their statuses: close (refusing blocked work),
 //! reopen, defer, undefer.
 
+use super::{Error, Result};
 use super::{Scope, blockers_of, new_comment};
 use crate::model::{Issue, Status, Timestamp};
-use crate::store::{Actor, Committed, Error, Namespace, Result, Store};
+use crate::store::{Actor, Committed, Namespace, Store};
 
 /// The result of closing: what was closed and what was already closed.
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -22,7 +23,7 @@ pub fn close(
     force: bool,
     scope: &Scope,
 ) -> Result<Committed<CloseOutcome>> {
-    store.mutate(ns, actor, |txn| {
+    store.mutate(ns, actor, |txn| -> Result<_> {
         txn.set_op("close");
         let mut out = CloseOutcome::default();
         for typed in ids {
@@ -37,7 +38,7 @@ pub fn close(
                 // Blockers closed in this same command no longer block.
                 let still: Vec<String> = blockers.into_iter().filter(|b| !out.closed.iter().any(|c| &c.id == b)).collect();
                 if !still.is_empty() {
-                    return Err(Error::Invalid(format!("{id} is blocked by {} (use --force to close it anyway)", still.join(", "))));
+                    return Err(Error::Blocked { id, blockers: still });
                 }
             }
             let now = txn.now();
@@ -56,7 +57,7 @@ pub fn close(
 
 /// Reopens `ids`; a reason is kept as a comment.
 pub fn reopen(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], reason: Option<&str>) -> Result<Committed<Vec<Issue>>> {
-    store.mutate(ns, actor, |txn| {
+    store.mutate(ns, actor, |txn| -> Result<_> {
         let mut idgen = txn.idgen();
         txn.set_op("reopen");
         let mut out = Vec::new();
@@ -82,14 +83,14 @@ pub fn reopen(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], reas
 
 /// Defers `ids` until `until` (indefinitely when `None`).
 pub fn defer(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], until: Option<Timestamp>) -> Result<Committed<Vec<Issue>>> {
-    store.mutate(ns, actor, |txn| {
+    store.mutate(ns, actor, |txn| -> Result<_> {
         txn.set_op("defer");
         let mut out = Vec::new();
         for typed in ids {
             let id = txn.resolve(typed)?;
             let mut issue = txn.require(&id)?;
             if issue.status.is_done() {
-                return Err(Error::Invalid(format!("cannot defer {id}: it is {}", issue.status)));
+                return Err(Error::WrongStatus { action: "defer", id, status: issue.status.to_string() });
             }
             let now = txn.now();
             issue.set_status(Status::Deferred, now);
@@ -104,7 +105,7 @@ pub fn defer(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], until
 
 /// Makes deferred `ids` open again.
 pub fn undefer(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String]) -> Result<Committed<Vec<Issue>>> {
-    store.mutate(ns, actor, |txn| {
+    store.mutate(ns, actor, |txn| -> Result<_> {
         txn.set_op("undefer");
         let mut out = Vec::new();
         for typed in ids {

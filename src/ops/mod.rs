@@ -7,6 +7,7 @@ mod annotate;
 mod create;
 mod delete;
 mod dep;
+mod error;
 mod import;
 mod lifecycle;
 mod promote;
@@ -16,6 +17,7 @@ pub use annotate::{LabelOutcome, comment, label};
 pub use create::{NewIssue, create};
 pub use delete::{DeletePlan, DependentEdge, delete};
 pub use dep::{DepOutcome, dep_add, dep_remove};
+pub use error::{Error, Result};
 pub use import::{ImportReport, import, parse_jsonl};
 pub use lifecycle::{CloseOutcome, close, defer, reopen, undefer};
 pub use promote::{Promoted, merge_in, promote};
@@ -23,7 +25,7 @@ pub use update::{Changes, update};
 
 use crate::graph::{Node, Universe};
 use crate::model::{Comment, CommentId, DepType, Dependency, id};
-use crate::store::{Error, Result, Store, TreeIndex, Txn};
+use crate::store::{Store, TreeIndex, Txn};
 
 /// Other namespaces an operation may look into, as of when the command
 /// started: to accept a dependency on an issue that lives in another
@@ -39,7 +41,7 @@ pub struct Scope {
 
 impl Scope {
     /// Whether another namespace of the scope has `id`.
-    fn has(&self, store: &Store, id: &str) -> Result<bool> {
+    fn has(&self, store: &Store, id: &str) -> crate::store::Result<bool> {
         if self.others.iter().any(|o| o.find(id).is_some()) {
             return Ok(true);
         }
@@ -69,8 +71,8 @@ fn resolve_target(txn: &Txn<'_>, scope: &Scope, target: &str) -> Result<String> 
         return Ok(target.to_string());
     }
     match txn.resolve(target) {
-        Err(Error::NotFound { .. }) if scope.others.iter().any(|o| o.find(target).is_some()) => Ok(target.to_string()),
-        other => other,
+        Err(crate::store::Error::NotFound { .. }) if scope.others.iter().any(|o| o.find(target).is_some()) => Ok(target.to_string()),
+        other => Ok(other?),
     }
 }
 
@@ -105,7 +107,7 @@ fn new_comment(idgen: &mut id::IdGen, txn: &Txn<'_>, text: String) -> Comment {
 /// Fails with the cycle that a blocking edge `from -> to` would close.
 fn refuse_cycle(txn: &Txn<'_>, scope: &Scope, from: &str, to: &str) -> Result<()> {
     if from == to {
-        return Err(Error::SelfDependency(from.to_string()));
+        return Err(Error::SelfDependency { id: from.to_string() });
     }
     let index = txn.index()?;
     let u = universe(index, scope);

@@ -1,7 +1,8 @@
 //! Moving issues between namespaces, merging with what the target has.
 
+use super::Result;
 use crate::model::Issue;
-use crate::store::{Actor, Error, Namespace, Result, Store, Txn};
+use crate::store::{Actor, Namespace, Store, Txn};
 
 /// Puts `issues` into the transaction's namespace: those it lacks as they
 /// are, those it has with other content merged by the sync rules. Returns
@@ -54,12 +55,16 @@ pub fn promote(store: &Store, actor: &Actor, items: &[(Namespace, String)], to: 
         }
     }
     for (from, ids) in groups {
-        let tip = store.tip(&from)?.ok_or_else(|| Error::NotFound { id: ids[0].clone(), namespace: from.to_string() })?;
+        let tip = store.tip(&from)?.ok_or_else(|| crate::store::Error::NotFound { id: ids[0].clone(), namespace: from.to_string() })?;
         let mut issues = Vec::new();
         for id in &ids {
-            issues.push(store.issue_at(&from, &tip, id)?.ok_or_else(|| Error::NotFound { id: id.clone(), namespace: from.to_string() })?);
+            issues.push(
+                store
+                    .issue_at(&from, &tip, id)?
+                    .ok_or_else(|| crate::store::Error::NotFound { id: id.clone(), namespace: from.to_string() })?,
+            );
         }
-        let done = store.mutate(to, actor, |txn| {
+        let done = store.mutate(to, actor, |txn| -> Result<_> {
             txn.set_op("promote");
             let out = merge_in(txn, &issues)?;
             txn.add_trailer("Beads-Promoted-From", from.to_string());
@@ -67,7 +72,7 @@ pub fn promote(store: &Store, actor: &Actor, items: &[(Namespace, String)], to: 
         })?;
         out.merged.extend(done.value.0);
         out.resolved.extend(done.value.1);
-        let removed = store.mutate(&from, actor, |txn| {
+        let removed = store.mutate(&from, actor, |txn| -> Result<_> {
             txn.set_op("promote");
             let mut moved = Vec::new();
             let mut kept = Vec::new();

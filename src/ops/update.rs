@@ -1,8 +1,9 @@
 //! Changing fields of issues, and claiming one atomically.
 
+use super::{Error, Result};
 use super::{Scope, blockers_of, refuse_cycle, resolve_target, stamped};
 use crate::model::{self, DepType, Issue, IssueType, Priority, Status, Timestamp};
-use crate::store::{Actor, Committed, Error, Namespace, Result, Store, Txn};
+use crate::store::{Actor, Committed, Namespace, Store, Txn};
 
 /// Field changes for `update`. `Some("")` clears an optional text field.
 #[derive(Clone, Debug, Default)]
@@ -121,7 +122,7 @@ fn apply_changes(issue: &mut Issue, c: &Changes, txn: &Txn<'_>, parent: Option<O
         issue.dependencies.retain(|d| d.dep_type != DepType::ParentChild);
         if let Some(p) = p {
             if p == issue.id {
-                return Err(Error::SelfDependency(p));
+                return Err(Error::SelfDependency { id: p });
             }
             issue.add_dependency(stamped(&p, DepType::ParentChild, txn));
         }
@@ -131,7 +132,7 @@ fn apply_changes(issue: &mut Issue, c: &Changes, txn: &Txn<'_>, parent: Option<O
     }
     if c.claim {
         if issue.status.is_done() {
-            return Err(Error::Invalid(format!("cannot claim {}: it is {}", issue.id, issue.status)));
+            return Err(Error::WrongStatus { action: "claim", id: issue.id.clone(), status: issue.status.to_string() });
         }
         match &issue.assignee {
             Some(holder) if *holder != txn.actor().name => {
@@ -140,11 +141,7 @@ fn apply_changes(issue: &mut Issue, c: &Changes, txn: &Txn<'_>, parent: Option<O
             _ => {}
         }
         if !blocked.is_empty() && !c.force {
-            return Err(Error::Invalid(format!(
-                "cannot claim {}: it is blocked by {} (use --force to claim it anyway)",
-                issue.id,
-                blocked.join(", ")
-            )));
+            return Err(Error::Blocked { id: issue.id.clone(), blockers: blocked.to_vec() });
         }
         issue.assignee = Some(txn.actor().name.clone());
         issue.set_status(Status::InProgress, now);
@@ -159,7 +156,7 @@ fn apply_changes(issue: &mut Issue, c: &Changes, txn: &Txn<'_>, parent: Option<O
 /// Updates each of `ids` (typed) with `c`; returns the issues as written
 /// (unchanged ones included).
 pub fn update(store: &Store, ns: &Namespace, actor: &Actor, ids: &[String], c: &Changes, scope: &Scope) -> Result<Committed<Vec<Issue>>> {
-    store.mutate(ns, actor, |txn| {
+    store.mutate(ns, actor, |txn| -> Result<_> {
         txn.set_op(if c.claim { "claim" } else { "update" });
         let parent = match c.parent.as_deref() {
             None => None,

@@ -2,10 +2,13 @@
 //! refs of a remote, and talking to it through the system `git`
 //! (`transport`). Push refusals are sorted into errors here, once.
 
+mod error;
 pub mod transport;
 
+pub use error::{Error, Result};
+
 use crate::git::Git;
-use crate::store::{Error, Kind, Namespace, REF_ROOT, Result, Store, Tip};
+use crate::store::{Kind, Namespace, REF_ROOT, Store, Tip};
 
 /// The remote a namespace syncs with: `beads.<namespace>.remote` (e.g.
 /// `beads.heads/main.remote`), else for branch namespaces `beads.remote`,
@@ -81,7 +84,7 @@ pub fn fetch_refspecs(remote: &str) -> Vec<String> {
 
 /// git for this repository, with the network timeout on its fetches and pushes.
 pub(crate) fn git(store: &Store) -> Result<Git> {
-    store.network_git()
+    Ok(store.network_git()?)
 }
 
 /// Fails unless `remote` is a configured remote.
@@ -97,7 +100,7 @@ pub fn fetch(store: &Store, remote: &str) -> Result<()> {
 }
 
 pub(crate) fn ref_tip(store: &Store, name: &str) -> Result<Option<Tip>> {
-    store.tip(&Namespace::from_ref(name)?)
+    Ok(store.tip(&Namespace::from_ref(name)?)?)
 }
 
 /// The namespaces (as local ref names) `remote` has, from its tracking refs.

@@ -3,7 +3,7 @@
 //! `--porcelain` form, never as prose.
 
 use crate::git::Git;
-use crate::store::{Error, Result};
+use crate::remote::{Error, Result};
 use gix::ObjectId;
 
 /// Fetches `refspecs` from `remote`, pruning tracking refs the remote no

@@ -104,9 +104,8 @@ pub fn load_reporting(store: &Store, ns: &Namespace, tree: ObjectId) -> Result<(
     let path = index_path(&dir, &tree);
     match write_index(&dir, &path, parts)? {
         None => {
-            let idx = open_tree_index(&dir, tree).ok_or_else(|| {
-                Error::Invalid(format!("internal error: the index just written to {} does not read back", path.display()))
-            })?;
+            let idx = open_tree_index(&dir, tree)
+                .ok_or_else(|| Error::Internal { what: format!("the index just written to {} does not read back", path.display()) })?;
             remember(&dir, ns, &idx);
             let keep: Vec<ObjectId> = std::iter::once(idx.tree()).chain(idx.delta().map(|_| idx.base().tree())).collect();
             for t in old.into_iter().filter(|t| !keep.contains(t)) {
@@ -181,7 +180,7 @@ pub fn approx_len(store: &Store, ns: &Namespace) -> Option<usize> {
 }
 
 fn open_owned(bytes: Vec<u8>) -> Result<Index> {
-    Index::open(Bytes::Owned(bytes)).map_err(|e| Error::Invalid(format!("internal error: freshly built index refused: {e}")))
+    Index::open(Bytes::Owned(bytes)).map_err(|e| Error::Internal { what: format!("a freshly built index was refused: {e}") })
 }
 
 fn open_file(path: &Path, tree: ObjectId) -> Option<Index> {
@@ -297,7 +296,7 @@ fn parse_parts(
             };
             let parsed = match read {
                 Ok(data) => parse_blob(ns, &e.path, e.blob, data),
-                Err(Error::WrongObjectKind { .. }) => Err(Error::Invalid("not a blob".into())),
+                Err(e @ Error::WrongObjectKind { .. }) => Err(e),
                 Err(other) => return Err(other),
             };
             match parsed {
@@ -326,7 +325,10 @@ fn parse_parts(
                 s.spawn(move || parse_chunk(&repo, chunk))
             })
             .collect();
-        handles.into_iter().map(|h| h.join().map_err(|_| Error::Invalid("a parser thread panicked".into()))?).collect::<Result<Vec<_>>>()
+        handles
+            .into_iter()
+            .map(|h| h.join().map_err(|_| Error::Internal { what: "a parser thread panicked".into() })?)
+            .collect::<Result<Vec<_>>>()
     })
 }
 

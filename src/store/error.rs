@@ -16,17 +16,12 @@ pub enum Error {
     },
     #[error("git-beads is not initialized in this repository")]
     NotInitialized,
-    /// `check` could not be made (a revision, history or refs are missing).
-    #[error("{message}")]
-    CannotCheck { message: String, hint: String },
     #[error("issue {id} not found in {namespace}")]
     NotFound { id: String, namespace: String },
     #[error("issue ID {input:?} is ambiguous: it matches {}", candidates.join(", "))]
     Ambiguous { input: String, candidates: Vec<String> },
     #[error("{id} is in several namespaces ({}); say which: {}", namespaces.join(", "), forms.join(" or "))]
     InSeveralNamespaces { id: String, namespaces: Vec<String>, forms: Vec<String> },
-    #[error("issue {id} already exists in {namespace}")]
-    Exists { id: String, namespace: String },
     #[error("invalid issue blob {blob} at {path} in {namespace}")]
     InvalidBlob {
         namespace: String,
@@ -54,31 +49,12 @@ pub enum Error {
     Id(#[from] model::id::IdError),
     #[error(transparent)]
     Time(#[from] model::time::TimeError),
-    #[error("adding this dependency would create a cycle: {}", cycle_text(cycle))]
-    Cycle { cycle: Vec<String> },
-    /// Lines of a JSONL import that cannot be read; nothing was imported.
-    #[error("{} of {source_name} cannot be imported; nothing was imported:\n{}", plural(lines.len(), "line", "lines"), import_lines(lines))]
-    ImportRefused { source_name: String, lines: Vec<(usize, String)> },
-    #[error("an issue cannot depend on itself ({0})")]
-    SelfDependency(String),
-    #[error("{id} is already claimed by {holder}")]
-    Claimed { id: String, holder: String },
     #[error("{ns} kept moving: gave up after {attempts} attempts to update it (last: {last_error})")]
     Contended { ns: String, attempts: u32, last_error: String },
     #[error("object {oid} is missing from the repository")]
     MissingObject { oid: ObjectId },
     #[error("object {oid} is a {found}, expected a {expected}")]
     WrongObjectKind { oid: ObjectId, expected: String, found: String },
-    #[error("no remote named {name:?} is configured{}", if known.is_empty() { " (this repository has no remotes)".to_string() } else { format!(" (known: {})", known.join(", ")) })]
-    NoSuchRemote { name: String, known: Vec<String> },
-    #[error("could not reach remote {remote}: {message}")]
-    Remote { remote: String, message: String },
-    #[error("remote {remote} refused the push: {reason}")]
-    PushRefused { remote: String, reason: String, details: String },
-    #[error("remote {remote} kept changing: gave up after {attempts} fetch-merge-push rounds (last: {last})")]
-    PushRace { remote: String, attempts: u32, last: String },
-    #[error("{namespace}: {message}")]
-    NotPushable { namespace: String, message: String },
     #[error("invalid namespace name {0:?}: not a valid git ref name")]
     BadNamespace(String),
     /// A namespace this clone does not write (`beads.<ns>.readonly`).
@@ -90,8 +66,25 @@ pub enum Error {
     /// A new namespace whose ref would clash with an existing one.
     #[error("cannot create {namespace}: {existing} exists, and a git ref cannot also be a folder of refs")]
     NamespaceClash { namespace: String, existing: String },
-    #[error("{0}")]
-    Invalid(String),
+    /// A git config setting that does not say what it must.
+    #[error("{key} is {value:?}: {reason}")]
+    Config { key: String, value: String, reason: String },
+    /// An ID prefix that is not letters, digits, `_` and inner `-`.
+    #[error("invalid prefix {prefix:?}: use letters, digits, '_' and inner '-'")]
+    InvalidPrefix { prefix: String },
+    /// An issue that does not pass validation.
+    #[error("issue {id} is not valid")]
+    InvalidIssue {
+        id: String,
+        #[source]
+        source: FieldError,
+    },
+    /// A qualified ID naming a project this clone knows nothing of.
+    #[error("no project or remote named {name:?} has beads namespaces here")]
+    UnknownProject { name: String },
+    /// A bug in git-beads: something it just wrote does not read back.
+    #[error("internal error: {what}")]
+    Internal { what: String },
     #[error("{context}")]
     Git {
         context: String,
@@ -129,15 +122,6 @@ pub fn cycle_text(cycle: &[String]) -> String {
     let head = cycle[..8].join(" -> ");
     let tail = cycle[cycle.len() - 2..].join(" -> ");
     format!("{head} -> ... ({} more) ... -> {tail}", cycle.len() - 10)
-}
-
-/// The refused lines of an import, one per line, the first 20 of them.
-fn import_lines(lines: &[(usize, String)]) -> String {
-    let mut out: Vec<String> = lines.iter().take(20).map(|(n, e)| format!("line {n}: {e}")).collect();
-    if lines.len() > 20 {
-        out.push(format!("... and {} more", lines.len() - 20));
-    }
-    out.join("\n")
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -152,7 +152,11 @@ impl Store {
     pub fn network_timeout(&self) -> Result<Option<std::time::Duration>> {
         let t = match (self.opts.network_timeout, &self.settings.timeout) {
             (Some(t), _) => t,
-            (None, Some(v)) => model::time::parse_duration(v).map_err(|e| Error::Invalid(format!("beads.timeout: {e}")))?,
+            (None, Some(v)) => model::time::parse_duration(v).map_err(|e| Error::Config {
+                key: "beads.timeout".into(),
+                value: v.clone(),
+                reason: e.expected.into(),
+            })?,
             (None, None) => DEFAULT_NETWORK_TIMEOUT,
         };
         Ok(Some(t).filter(|t| !t.is_zero()))

@@ -214,9 +214,11 @@ impl Store {
         let canonical = self.canonical()?;
         match self.routing() {
             Routing::Canonical => Ok(canonical),
-            Routing::Planning => self
-                .planning_namespace()
-                .ok_or_else(|| Error::Invalid("beads.routing is planning but beads.planning names no namespace".into())),
+            Routing::Planning => self.planning_namespace().ok_or_else(|| Error::Config {
+                key: "beads.planning".into(),
+                value: self.settings().planning.clone().unwrap_or_default(),
+                reason: "beads.routing is planning, so it must name a planning namespace (planning/<project>)".into(),
+            }),
             Routing::Branch => match self.current_branch() {
                 Some(b) if b != self.canonical_branch() => Namespace::branch(&b),
                 _ => Ok(canonical),

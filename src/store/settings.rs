@@ -122,7 +122,7 @@ pub fn validate_prefix(p: &str) -> Result<()> {
         && p.as_bytes()[0].is_ascii_alphanumeric()
         && !p.ends_with('-')
         && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok { Ok(()) } else { Err(Error::Invalid(format!("invalid prefix {p:?}: use letters, digits, '_' and inner '-'"))) }
+    if ok { Ok(()) } else { Err(Error::InvalidPrefix { prefix: p.to_string() }) }
 }
 
 #[cfg(test)]

@@ -190,11 +190,11 @@ impl<'s> Txn<'s> {
     pub fn put(&mut self, mut issue: Issue) -> Result<()> {
         issue.normalize();
         id::validate_id(&issue.id)?;
-        issue.validate().map_err(|e| Error::Invalid(format!("issue {}: {e}", issue.id)))?;
+        issue.validate().map_err(|source| Error::InvalidIssue { id: issue.id.clone(), source })?;
         // What is written must read back (cheap insurance for small writes).
         if self.staged.len() < BULK_OBJECTS {
             codec::from_slice(&codec::to_blob(&issue))
-                .map_err(|e| Error::Invalid(format!("issue {} would not read back: {e}", issue.id)))?;
+                .map_err(|e| Error::Internal { what: format!("issue {} would not read back: {e}", issue.id) })?;
         }
         self.staged.insert(issue.id.clone(), Some(issue));
         Ok(())
@@ -371,9 +371,17 @@ impl Store {
     /// Runs `op` against namespace `ns` and commits what it staged with a
     /// compare-and-swap on the ref, re-running `op` on the new tip whenever
     /// another writer moved the ref first (bounded, with jittered backoff).
-    pub fn mutate<T>(&self, ns: &Namespace, actor: &Actor, mut op: impl FnMut(&mut Txn<'_>) -> Result<T>) -> Result<Committed<T>> {
+    ///
+    /// The operation's own error type `E` only needs to hold the store's
+    /// errors, so an operation refuses with its own cases (`ops::Error`).
+    pub fn mutate<T, E: From<Error>>(
+        &self,
+        ns: &Namespace,
+        actor: &Actor,
+        mut op: impl FnMut(&mut Txn<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<Committed<T>, E> {
         if let Some(refusal) = self.write_refusal(ns) {
-            return Err(refusal);
+            return Err(refusal.into());
         }
         let mut rng = fastrand::Rng::new();
         let started = std::time::Instant::now();
@@ -384,7 +392,7 @@ impl Store {
             if base.is_none()
                 && let Some(existing) = self.clash(ns)?
             {
-                return Err(Error::NamespaceClash { namespace: ns.to_string(), existing: existing.to_string() });
+                return Err(Error::NamespaceClash { namespace: ns.to_string(), existing: existing.to_string() }.into());
             }
             // Never write into a namespace laid out by a newer git-beads.
             if let Some(b) = base {
@@ -410,7 +418,9 @@ impl Store {
                 Err(e @ SwapError::Lost { .. }) => {
                     lost += 1;
                     if lost >= MAX_ATTEMPTS {
-                        return Err(Error::Contended { ns: ns.to_string(), attempts: lost, last_error: super::cache::error_chain(&e) });
+                        return Err(
+                            Error::Contended { ns: ns.to_string(), attempts: lost, last_error: super::cache::error_chain(&e) }.into()
+                        );
                     }
                 }
                 // Another writer is moving the ref this instant. A lock that
@@ -419,11 +429,11 @@ impl Store {
                 Err(SwapError::Busy { path }) => {
                     if started.elapsed() > LOCK_WAIT {
                         let age_secs = super::refs::inspect(&path).map(|l| l.age_secs).unwrap_or(0);
-                        return Err(Error::Locked { path, age_secs, stale: false });
+                        return Err(Error::Locked { path, age_secs, stale: false }.into());
                     }
                 }
                 // Nothing else is retried: a stale lock, permissions, I/O.
-                Err(e) => return Err(Error::from_swap(ns, e)),
+                Err(e) => return Err(Error::from_swap(ns, e).into()),
             }
             // Jittered backoff growing from 0.25 ms to at most 8 ms: long
             // enough to let the winner's next round finish, short enough

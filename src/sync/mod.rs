@@ -12,8 +12,8 @@ pub mod status;
 use crate::git::Git;
 use crate::merge::{self, Resolution, Side};
 use crate::model::id;
-use crate::remote::{self, check_remote, fetch_refspecs, ref_tip, remote_for, remote_names, tracking_ref, transport};
-use crate::store::{Actor, Error, Kind, Namespace, REF_ROOT, Result, Store, Tip};
+use crate::remote::{self, Error, Result, check_remote, fetch_refspecs, ref_tip, remote_for, remote_names, tracking_ref, transport};
+use crate::store::{Actor, Kind, Namespace, REF_ROOT, Store, Tip};
 use crate::store::{cache, tree};
 use gix::ObjectId;
 
@@ -198,8 +198,8 @@ fn unreadable_changes(store: &Store, from: Option<ObjectId>, to: ObjectId) -> Re
                 Ok(data) => crate::store::parse_blob(&Namespace::from_ref("refs/beads/check").expect("valid name"), &c.path, new, data)
                     .err()
                     .map(|e| crate::store::cache::error_chain(&e)),
-                Err(Error::WrongObjectKind { .. }) => Some("not a blob".into()),
-                Err(e) => return Err(e),
+                Err(crate::store::Error::WrongObjectKind { .. }) => Some("not a blob".into()),
+                Err(e) => return Err(e.into()),
             },
             _ => Some("not an issue blob in the namespace layout".into()),
         };
@@ -323,7 +323,7 @@ fn integrate(
     {
         return Ok(l.commit);
     }
-    crate::store::txn::write_commit(store, actor, tree_id, parents, &merge_message(ns, remote_name, base, report))
+    Ok(crate::store::txn::write_commit(store, actor, tree_id, parents, &merge_message(ns, remote_name, base, report))?)
 }
 
 fn plan(store: &Store, actor: &Actor, ns: &Namespace, remote_name: &str) -> Result<Plan> {
@@ -408,11 +408,12 @@ fn apply_local(store: &Store, actor: &Actor, p: &mut Plan, remote_name: &str) ->
             Err(e) => return Err(Error::from_swap(&p.ns, e)),
         }
     }
-    Err(Error::Contended {
+    Err(crate::store::Error::Contended {
         ns: p.ns.to_string(),
         attempts: crate::store::txn::MAX_ATTEMPTS,
         last_error: "local writers kept moving the namespace during sync".into(),
-    })
+    }
+    .into())
 }
 
 /// Fetches, merges and (unless `opts.push` is false) pushes every namespace

@@ -2,8 +2,8 @@
 //! here and on their remote.
 
 use super::local_namespaces;
-use crate::remote::{self, remote_for, tracking_ref, transport};
-use crate::store::{Kind, Namespace, Result, Store};
+use crate::remote::{self, Result, remote_for, tracking_ref, transport};
+use crate::store::{Kind, Namespace, Store};
 
 /// A branch namespace whose branch is gone.
 #[derive(Clone, Debug, serde::Serialize)]

@@ -1,8 +1,8 @@
 //! `push`: namespaces that are ahead of what was last fetched, without a merge.
 
 use super::{Action, NsReport, SyncReport, merge_base, namespaces_for, unreadable_changes};
-use crate::remote::{self, ref_tip, tracking_ref, transport};
-use crate::store::{Error, Namespace, Result, Store};
+use crate::remote::{self, Error, Result, ref_tip, tracking_ref, transport};
+use crate::store::{Namespace, Store};
 
 /// Pushes local namespaces that are ahead of what was last fetched; refuses
 /// (without pushing anything) when a namespace is behind or diverged.

@@ -2,8 +2,8 @@
 
 use super::{commit_tip, local_namespaces, merge_base};
 use crate::model::id;
-use crate::remote::{ref_tip, remote_for, tracking_ref};
-use crate::store::{Error, Kind, Namespace, REF_ROOT, Result, Store, tree};
+use crate::remote::{Error, Result, ref_tip, remote_for, tracking_ref};
+use crate::store::{Kind, Namespace, REF_ROOT, Store, tree};
 use gix::ObjectId;
 
 /// Where one namespace stands against its remote.

@@ -15,8 +15,11 @@
 use crate::merge::Resolution;
 use crate::model::{Issue, METADATA_KEY, id};
 use crate::remote::{self, push, transport};
-use crate::store::{Actor, Error, Kind, Namespace, REF_ROOT, Result, Store, Tip, tree};
+use crate::store::{self, Actor, Kind, Namespace, REF_ROOT, Store, Tip, tree};
 use crate::sync;
+
+mod error;
+pub use error::{Error, Result};
 use gix::ObjectId;
 use std::collections::BTreeMap;
 
@@ -70,8 +73,8 @@ fn trailers(message: &str) -> BTreeMap<String, Vec<String>> {
 }
 
 fn commit_info(store: &Store, commit: ObjectId) -> Result<(Tip, String, String)> {
-    let c = store.repo().find_commit(commit).map_err(|e| Error::git(format!("could not read commit {commit}"), e))?;
-    let tree = c.tree_id().map_err(|e| Error::git("could not read a commit's tree", e))?.detach();
+    let c = store.repo().find_commit(commit).map_err(|e| store::Error::git(format!("could not read commit {commit}"), e))?;
+    let tree = c.tree_id().map_err(|e| store::Error::git("could not read a commit's tree", e))?.detach();
     let author = c.author().map(|a| a.name.to_string()).unwrap_or_default();
     Ok((Tip { commit, tree }, c.message_raw_sloppy().to_string(), author))
 }
@@ -79,7 +82,7 @@ fn commit_info(store: &Store, commit: ObjectId) -> Result<(Tip, String, String)>
 /// The issues a proposal tree holds.
 fn issues_in(store: &Store, ns: &Namespace, tree: ObjectId) -> Result<Vec<Issue>> {
     let (entries, _) = tree::list_issues(store.repo(), ns.refname(), &tree)?;
-    entries.iter().map(|e| store.read_issue(ns, &e.path, e.blob)).collect()
+    Ok(entries.iter().map(|e| store.read_issue(ns, &e.path, e.blob)).collect::<store::Result<_>>()?)
 }
 
 fn describe(
@@ -181,32 +184,34 @@ pub fn propose(store: &Store, actor: &Actor, items: &[(Namespace, String)], remo
     if let Some(planning) = store.planning_namespace()
         && remote::remote_for(store, &planning).as_deref() == Some(remote)
     {
-        return Err(Error::Invalid(format!(
-            "{remote} is your planning remote: propose to the project's remote (upstream or origin) instead"
-        )));
+        return Err(Error::PlanningRemote { remote: remote.to_string() });
     }
-    let ns = Namespace::proposal(name).map_err(|_| Error::BadNamespace(format!("proposals/{name}")))?;
+    let ns = Namespace::proposal(name).map_err(|_| store::Error::BadNamespace(format!("proposals/{name}")))?;
     let repo = store.repo();
     let empty = ObjectId::empty_tree(repo.object_hash());
-    let mut editor = repo.edit_tree(empty).map_err(|e| Error::git("could not start a tree edit", e))?;
-    let format = repo.write_blob(tree::format_blob()).map_err(|e| Error::git("could not write the format blob", e))?.detach();
-    editor.upsert(tree::FORMAT_FILE, gix::objs::tree::EntryKind::Blob, format).map_err(|e| Error::git("could not edit the tree", e))?;
+    let mut editor = repo.edit_tree(empty).map_err(|e| store::Error::git("could not start a tree edit", e))?;
+    let format = repo.write_blob(tree::format_blob()).map_err(|e| store::Error::git("could not write the format blob", e))?.detach();
+    editor
+        .upsert(tree::FORMAT_FILE, gix::objs::tree::EntryKind::Blob, format)
+        .map_err(|e| store::Error::git("could not edit the tree", e))?;
     let mut titles = Vec::new();
     let mut froms: Vec<&str> = Vec::new();
     for (from, issue_id) in items {
-        let tip = store.tip(from)?.ok_or_else(|| Error::NotFound { id: issue_id.clone(), namespace: from.to_string() })?;
+        let tip = store.tip(from)?.ok_or_else(|| store::Error::NotFound { id: issue_id.clone(), namespace: from.to_string() })?;
         let path = id::blob_path(issue_id);
-        let blob =
-            tree::lookup(repo, &tip.tree, &path)?.ok_or_else(|| Error::NotFound { id: issue_id.clone(), namespace: from.to_string() })?;
+        let blob = tree::lookup(repo, &tip.tree, &path)?
+            .ok_or_else(|| store::Error::NotFound { id: issue_id.clone(), namespace: from.to_string() })?;
         // The very same blob (and so the same blob id) as in its namespace.
         let issue = store.read_issue(from, &path, blob)?;
         titles.push((issue.id.clone(), issue.title.clone()));
-        editor.upsert(path.as_str(), gix::objs::tree::EntryKind::Blob, blob).map_err(|e| Error::git("could not edit the tree", e))?;
+        editor
+            .upsert(path.as_str(), gix::objs::tree::EntryKind::Blob, blob)
+            .map_err(|e| store::Error::git("could not edit the tree", e))?;
         if !froms.contains(&from.refname()) {
             froms.push(from.refname());
         }
     }
-    let tree_id = editor.write().map_err(|e| Error::git("could not write the proposal tree", e))?.detach();
+    let tree_id = editor.write().map_err(|e| store::Error::git("could not write the proposal tree", e))?.detach();
     let previous = store.tip(&ns)?;
     let mut message = match titles.as_slice() {
         [(i, t)] => format!("propose {i}: {}", crate::store::txn::one_line(t, 80)),
@@ -230,7 +235,7 @@ pub fn propose(store: &Store, actor: &Actor, items: &[(Namespace, String)], remo
     store.set_ref(&tracking, commit, "git-beads: proposed")?;
     store.set_ref(&ns, commit, "git-beads: proposed")?;
     describe(store, ns.refname(), name, Some(remote.to_string()), true, Some(State::Offered))?
-        .ok_or_else(|| Error::Invalid("the proposal just written is missing".into()))
+        .ok_or_else(|| Error::Vanished { name: name.to_string() })
 }
 
 /// Finds proposals by name, or the ones holding issue `which`.
@@ -242,9 +247,7 @@ fn find(store: &Store, which: &str) -> Result<Vec<Proposal>> {
     }
     let by_id: Vec<Proposal> = all.into_iter().filter(|p| p.ids.iter().any(|i| id::matches(which, i).is_some())).collect();
     if by_id.is_empty() {
-        return Err(Error::Invalid(format!(
-            "no proposal is named {which:?} or holds such an issue (fetch the remote's proposals with `git beads fetch`; `git beads proposals` lists them)"
-        )));
+        return Err(Error::NoSuchProposal { which: which.to_string() });
     }
     Ok(by_id)
 }
@@ -256,7 +259,7 @@ pub fn withdraw(store: &Store, actor: &Actor, which: &str) -> Result<Vec<Proposa
     let found: Vec<Proposal> =
         find(store, which)?.into_iter().filter(|p| p.ours || (p.refname.contains("/rejected/") && p.proposer == actor.name)).collect();
     if found.is_empty() {
-        return Err(Error::Invalid(format!("{which:?} is not a proposal of this clone")));
+        return Err(Error::NotOurs { which: which.to_string() });
     }
     for p in &found {
         let kind = if p.refname.contains("/rejected/") { "rejected" } else { "proposals" };
@@ -301,25 +304,22 @@ pub fn accept(store: &Store, actor: &Actor, which: &[String], canonical: &Namesp
         let found: Vec<Proposal> = find(store, w)?.into_iter().filter(|p| p.state == State::Offered).collect();
         let by_name = found.iter().any(|p| p.name == *w);
         match found.as_slice() {
-            [] => return Err(Error::Invalid(format!("{w:?} is not on offer (rejected or withdrawn)"))),
+            [] => return Err(Error::NotOnOffer { which: w.clone() }),
             [p] => {
                 let only = if by_name { None } else { Some(p.ids.iter().filter(|i| id::matches(w, i).is_some()).cloned().collect()) };
                 chosen.push((p.clone(), only));
             }
             many => {
-                return Err(Error::Invalid(format!(
-                    "{w:?} is in several proposals ({}); accept one by name",
-                    many.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
-                )));
+                return Err(Error::InSeveralProposals { which: w.clone(), names: many.iter().map(|p| p.name.clone()).collect() });
             }
         }
     }
     for (p, only) in &chosen {
         let ns = Namespace::from_ref(&p.refname)?;
-        let tip = store.tip(&ns)?.ok_or_else(|| Error::Invalid(format!("proposal {} vanished", p.name)))?;
+        let tip = store.tip(&ns)?.ok_or_else(|| Error::Vanished { name: p.name.clone() })?;
         let issues: Vec<Issue> =
             issues_in(store, &ns, tip.tree)?.into_iter().filter(|i| only.as_ref().is_none_or(|o| o.contains(&i.id))).collect();
-        let done = store.mutate(canonical, actor, |txn| {
+        let done = store.mutate(canonical, actor, |txn| -> crate::ops::Result<_> {
             txn.set_op("accept");
             let (merged, resolved) = crate::ops::merge_in(txn, &issues)?;
             txn.set_summary(format!("accept proposal {} ({} issues)", p.name, issues.len()));
@@ -335,17 +335,13 @@ pub fn accept(store: &Store, actor: &Actor, which: &[String], canonical: &Namesp
         // came from), then take the proposal down.
         let publish_to = remote::remote_for(store, canonical).or_else(|| p.remote.clone().filter(|_| !p.ours));
         if let Some(remote) = &publish_to {
-            let report = sync::sync(store, actor, remote, sync::Options { push: true }).map_err(|e| Error::NotPushable {
+            let report = sync::sync(store, actor, remote, sync::Options { push: true }).map_err(|e| Error::NotPublished {
                 namespace: canonical.to_string(),
-                message: format!(
-                    "accepted into {canonical} here, but publishing it to {remote} failed ({e}); the proposal stays until `git beads sync {remote}` succeeds"
-                ),
+                remote: remote.clone(),
+                source: Some(Box::new(e)),
             })?;
             if !report.complete() {
-                return Err(Error::NotPushable {
-                    namespace: canonical.to_string(),
-                    message: format!("accepted locally, but {remote} was not updated; run `git beads sync {remote}`"),
-                });
+                return Err(Error::NotPublished { namespace: canonical.to_string(), remote: remote.clone(), source: None });
             }
         }
         let in_canonical = store.snapshot(canonical)?;
@@ -355,7 +351,9 @@ pub fn accept(store: &Store, actor: &Actor, which: &[String], canonical: &Namesp
                 Ok(()) => out.removed.push(p.name.clone()),
                 // A proposal on a fork the maintainer cannot push to: the
                 // proposer's next sync sees its issues canonical and takes it down.
-                Err(Error::PushRefused { .. } | Error::Remote { .. }) if !p.ours => out.left.push(p.name.clone()),
+                Err(Error::Remote(remote::Error::PushRefused { .. } | remote::Error::Remote { .. })) if !p.ours => {
+                    out.left.push(p.name.clone())
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -388,16 +386,11 @@ pub fn reject(store: &Store, actor: &Actor, which: &str, reason: &str) -> Result
     let found: Vec<Proposal> = find(store, which)?.into_iter().filter(|p| p.state == State::Offered).collect();
     let p = match found.as_slice() {
         [p] => p.clone(),
-        [] => return Err(Error::Invalid(format!("{which:?} is not on offer"))),
-        many => {
-            return Err(Error::Invalid(format!(
-                "{which:?} is in several proposals ({}); reject one by name",
-                many.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
-            )));
-        }
+        [] => return Err(Error::NotOnOffer { which: which.to_string() }),
+        many => return Err(Error::InSeveralProposals { which: which.to_string(), names: many.iter().map(|p| p.name.clone()).collect() }),
     };
     let ns = Namespace::from_ref(&p.refname)?;
-    let tip = store.tip(&ns)?.ok_or_else(|| Error::Invalid(format!("proposal {} vanished", p.name)))?;
+    let tip = store.tip(&ns)?.ok_or_else(|| Error::Vanished { name: p.name.clone() })?;
     let message = format!(
         "reject {}: {}\n\nBeads-Op: reject\nBeads-Proposal: {}\nBeads-Proposer: {}\nBeads-Reason: {}\n",
         p.name,
@@ -528,7 +521,7 @@ pub fn reconcile(store: &Store, actor: &Actor, remote: &str) -> Result<Vec<Answe
                         continue;
                     }
                     let into = upstream.short().to_string();
-                    let done = store.mutate(&ns, actor, |txn| {
+                    let done = store.mutate(&ns, actor, |txn| -> store::Result<_> {
                         txn.set_op("mark-accepted");
                         let mut changed = Vec::new();
                         for i in &accepted {
