@@ -7,6 +7,7 @@
 //! change issues with [`store::Store::mutate`], which retries its operation on a
 //! lost compare-and-swap.
 
+mod beads;
 pub mod check;
 pub mod git;
 pub mod graph;
@@ -20,3 +21,10 @@ pub mod remote;
 pub mod store;
 pub mod sync;
 pub mod view;
+
+pub use beads::{
+    Beads, Error, ErrorKind, InitOptions, InitReport, IssueDetail, Link, ListQuery, ReadyQuery, Result, Row, Rows, Scope, SyncOutcome,
+    Targets,
+};
+pub use beads::{PLANNING_REMOTE, is_local_path};
+pub use store::Options;

@@ -188,6 +188,22 @@ impl View {
         Universe::with_hidden(parts)
     }
 
+    /// The index part a node lives in, shared (it outlives the universe),
+    /// and the node's row in it.
+    pub fn shared_index(&self, u: &Universe<'_>, n: Node) -> (std::sync::Arc<crate::store::Index>, usize) {
+        let (part, _, row) = u.locate(n);
+        let mut first = 0;
+        for s in &self.snapshots {
+            let mut arcs = vec![s.index.base().clone()];
+            arcs.extend(s.index.delta().cloned());
+            if part < first + arcs.len() {
+                return (arcs.swap_remove(part - first), row);
+            }
+            first += arcs.len();
+        }
+        unreachable!("every universe part belongs to a snapshot of the view")
+    }
+
     /// The snapshot a node belongs to, and its row in its index part.
     pub fn locate<'v>(&'v self, u: &Universe<'_>, n: Node) -> Located<'v> {
         let (part, _, row) = u.locate(n);
@@ -435,12 +451,12 @@ impl View {
         store.read_issue(&loc.snapshot.namespace, &model::id::blob_path(id), idx.blob(row))
     }
 
-    /// Blobs that could not be read, per namespace.
     /// Namespaces the view looked at for proposal marks but could not read.
     pub fn skipped(&self) -> &[(Namespace, String)] {
         &self.skipped
     }
 
+    /// Blobs that could not be read, per namespace.
     pub fn invalid(&self) -> Vec<(Namespace, crate::store::index::InvalidEntry)> {
         self.snapshots.iter().flat_map(|s| s.index.invalid().into_iter().map(move |e| (s.namespace.clone(), e))).collect()
     }

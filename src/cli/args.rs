@@ -36,7 +36,7 @@ pub struct FilterArgs {
 impl FilterArgs {
     /// The filter these flags describe, validated.
     pub fn to_filter(&self, ctx: &Ctx, all: bool) -> anyhow::Result<Filter> {
-        let s = ctx.store.settings();
+        let s = ctx.store().settings();
         let statuses = self
             .status
             .iter()
@@ -71,17 +71,17 @@ pub fn priority(s: &str) -> anyhow::Result<Priority> {
 
 /// Parses `--status` against built-ins and `beads.customStatus`.
 pub fn status(ctx: &Ctx, s: &str) -> anyhow::Result<Status> {
-    Ok(Status::parse_user(s, &ctx.store.settings().custom_statuses)?)
+    Ok(Status::parse_user(s, &ctx.store().settings().custom_statuses)?)
 }
 
 /// Parses `--type` against built-ins and `beads.customType`.
 pub fn issue_type(ctx: &Ctx, s: &str) -> anyhow::Result<IssueType> {
-    Ok(IssueType::parse_user(s, &ctx.store.settings().custom_types)?)
+    Ok(IssueType::parse_user(s, &ctx.store().settings().custom_types)?)
 }
 
 /// Parses a typed date (`--due`, `--defer`, `--until`).
 pub fn when(ctx: &Ctx, s: &str) -> anyhow::Result<Timestamp> {
-    Ok(model::time::parse_when(s, ctx.store.now())?)
+    Ok(model::time::parse_when(s, ctx.store().now())?)
 }
 
 /// Splits comma lists and checks each label.

@@ -89,11 +89,11 @@ pub fn run(ctx: &mut Ctx, a: CheckArgs) -> anyhow::Result<u8> {
 
 fn make(ctx: &Ctx, a: &CheckArgs) -> anyhow::Result<Report> {
     if let Some(remote) = &a.fetch {
-        git_beads::remote::fetch(&ctx.store, remote)?;
+        git_beads::remote::fetch(&ctx.store(), remote)?;
     }
     let level = match a.open_branch_issues {
         Some(l) => l,
-        None => match ctx.store.repo().config_snapshot().string("beads.check.openBranchIssues").map(|s| s.to_string().to_lowercase()) {
+        None => match ctx.store().repo().config_snapshot().string("beads.check.openBranchIssues").map(|s| s.to_string().to_lowercase()) {
             None => Level::Error,
             Some(s) if s == "error" => Level::Error,
             Some(s) if s == "warning" || s == "warn" => Level::Warning,
@@ -117,7 +117,7 @@ fn make(ctx: &Ctx, a: &CheckArgs) -> anyhow::Result<Report> {
         ci_base_branch: ci.0,
         ci_head_branch: ci.1,
     };
-    Ok(check::check(&ctx.store, &opts)?)
+    Ok(check::check(&ctx.store(), &opts)?)
 }
 
 fn summary(r: &Report) -> String {
@@ -235,11 +235,11 @@ fn junit(r: &Report) -> String {
 pub fn close_from_commits(ctx: &mut Ctx, a: CloseFromCommitsArgs) -> anyhow::Result<u8> {
     ctx.require_init()?;
     let actor = ctx.actor();
-    let namespaces = match ctx.explicit_ns()? {
-        Some(ns) => vec![ns],
-        None => ctx.store.issue_namespaces()?,
+    let namespaces = match ctx.explicit_ns() {
+        Some(ns) => vec![ns.clone()],
+        None => ctx.store().issue_namespaces()?,
     };
-    let out = check::close_from_commits(&ctx.store, &actor, &a.range, &namespaces)?;
+    let out = check::close_from_commits(&ctx.store(), &actor, &a.range, &namespaces)?;
     if ctx.ui.json {
         ctx.ui.json_value(&out)?;
         return Ok(exit::OK);

@@ -48,7 +48,7 @@ pub fn run(ctx: &mut Ctx, a: CommentsArgs) -> anyhow::Result<u8> {
             };
             let (ns, id, _) = ctx.target(&issue)?;
             let actor = ctx.actor();
-            let done = ops::comment(&ctx.store, &ns, &actor, &id, &body, author.as_deref())?;
+            let done = ops::comment(&ctx.store(), &ns, &actor, &id, &body, author.as_deref())?;
             let (id, c) = &done.value;
             if ctx.ui.json {
                 ctx.ui.json_value(&comment_json(id, c))?;
@@ -59,8 +59,8 @@ pub fn run(ctx: &mut Ctx, a: CommentsArgs) -> anyhow::Result<u8> {
         (Some(CommentsCommand::List { issue }), _) | (None, Some(issue)) => {
             let view = ctx.view_for(&[&issue])?;
             let u = view.universe();
-            let n = view.resolve(&ctx.store, &u, &issue)?;
-            let i = view.issue(&ctx.store, &u, n)?;
+            let n = view.resolve(&ctx.store(), &u, &issue)?;
+            let i = view.issue(&ctx.store(), &u, n)?;
             if ctx.ui.json {
                 ctx.ui.json_value(&i.comments.iter().map(|c| comment_json(&i.id, c)).collect::<Vec<_>>())?;
             } else {

@@ -4,7 +4,7 @@
 use super::args;
 use super::{Ctx, UsageError, exit};
 use git_beads::model::DepType;
-use git_beads::ops::{self, NewIssue};
+use git_beads::ops::NewIssue;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -105,68 +105,6 @@ fn parse_deps(items: &[String]) -> anyhow::Result<Vec<(DepType, String)>> {
     Ok(out)
 }
 
-/// Where a new issue goes, its parent and dependencies resolved across the
-/// view: `--ns`; else the namespace of the issue it was discovered from or
-/// of its parent (discovered work stays with its origin); else routing.
-fn place(
-    ctx: &Ctx,
-    parent: &Option<String>,
-    deps: &mut [(DepType, String)],
-) -> anyhow::Result<(git_beads::store::Namespace, Option<String>, ops::Scope)> {
-    // A plain create needs no index: the new ID is checked against the
-    // other namespaces of the view by tree lookups.
-    if parent.is_none() && deps.is_empty() {
-        let ns = ctx.write_namespace()?;
-        let mut trees = Vec::new();
-        for other in ctx.view_namespaces()?.into_iter().filter(|o| *o != ns) {
-            if let Some(tip) = ctx.store.tip(&other)? {
-                trees.push(tip.tree);
-            }
-        }
-        return Ok((ns, None, ops::Scope { others: Vec::new(), trees }));
-    }
-    let write_ns = ctx.write_namespace()?;
-    // Parent and dependencies are found wherever they live, even with `--ns`
-    // (which only says where the new issue goes); a reference into another
-    // project not fetched here is kept as written.
-    let mut view = ctx.view()?;
-    for (_, target) in deps.iter_mut() {
-        *target = view.dependency_target(&ctx.store, target)?;
-    }
-    if let Some(p) = parent {
-        view.widen_for(&ctx.store, &[p.as_str()])?;
-    }
-    view.add(&ctx.store, &write_ns)?;
-    let u = view.universe();
-    let mut origin = None;
-    for (ty, target) in deps.iter() {
-        if *ty == DepType::DiscoveredFrom
-            && origin.is_none()
-            && let Some(n) = u.find(target)
-        {
-            origin = Some(view.namespace_of(&u, n).clone());
-        }
-    }
-    let parent = match parent {
-        Some(p) => {
-            let n = view.resolve(&ctx.store, &u, p)?;
-            origin = origin.or_else(|| Some(view.namespace_of(&u, n).clone()));
-            Some(u.id(n).to_string())
-        }
-        None => None,
-    };
-    let ns = match (ctx.explicit_ns()?, origin) {
-        (Some(ns), _) => ns,
-        // Not into a namespace this clone does not write (a contributor's
-        // canonical): there, routing decides.
-        (None, Some(o)) if !ctx.store.is_readonly(&o) => o,
-        (None, _) => write_ns,
-    };
-    let scope =
-        ops::Scope { others: view.snapshots.iter().filter(|s| s.namespace != ns).map(|s| s.index.clone()).collect(), trees: Vec::new() };
-    Ok((ns, parent, scope))
-}
-
 pub fn run(ctx: &mut Ctx, a: CreateArgs) -> anyhow::Result<u8> {
     let title = a.title.or(a.title_flag).ok_or_else(|| UsageError("a title is required".into()))?;
     let description = match args::text_from(a.body_file.as_deref())? {
@@ -199,20 +137,17 @@ pub fn run(ctx: &mut Ctx, a: CreateArgs) -> anyhow::Result<u8> {
         return Err(UsageError(format!("invalid --estimate {m}: minutes cannot be negative")).into());
     }
     let mut new = new;
-    let (ns, parent, scope) = place(ctx, &a.parent, &mut new.deps)?;
-    new.parent = parent;
-    let actor = ctx.actor();
-    let done = ops::create(&ctx.store, &ns, &actor, &new, &scope)?;
+    new.parent = a.parent;
+    let done = ctx.beads.create(new)?;
     if ctx.ui.json {
-        ctx.ui.json_value(&done.value)?;
+        ctx.ui.json_value(&done)?;
     } else {
-        ctx.ui.line(&done.value.id)?;
+        ctx.ui.line(&done.id)?;
     }
     Ok(exit::OK)
 }
 
 pub fn quick(ctx: &mut Ctx, a: QuickArgs) -> anyhow::Result<u8> {
-    let ns = ctx.write_namespace()?;
     let new = NewIssue {
         title: a.words.join(" "),
         priority: a.priority.as_deref().map(args::priority).transpose()?,
@@ -220,12 +155,12 @@ pub fn quick(ctx: &mut Ctx, a: QuickArgs) -> anyhow::Result<u8> {
         labels: args::labels(&a.labels)?,
         ..Default::default()
     };
-    let actor = ctx.actor();
-    let done = ops::create(&ctx.store, &ns, &actor, &new, &ops::Scope::default())?;
+    // Placed like any create: unique across the namespaces the view reads.
+    let done = ctx.beads.create(new)?;
     if ctx.ui.json {
-        ctx.ui.json_value(&serde_json::json!({ "id": done.value.id, "title": done.value.title }))?;
+        ctx.ui.json_value(&serde_json::json!({ "id": done.id, "title": done.title }))?;
     } else {
-        ctx.ui.line(&done.value.id)?;
+        ctx.ui.line(&done.id)?;
     }
     Ok(exit::OK)
 }

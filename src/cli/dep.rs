@@ -53,9 +53,9 @@ pub fn run(ctx: &mut Ctx, c: DepCommand) -> anyhow::Result<u8> {
             let mut t = ctx.targets(&[issue])?;
             let (ns, ids) = t.groups.remove(0);
             // A reference into another project not fetched here is kept as written.
-            let target = t.view.dependency_target(&ctx.store, &depends_on)?;
+            let target = t.view.dependency_target(&ctx.store(), &depends_on)?;
             let actor = ctx.actor();
-            let done = ops::dep_add(&ctx.store, &ns, &actor, &ids[0], &target, ty, &t.scope(&ns))?;
+            let done = ops::dep_add(&ctx.store(), &ns, &actor, &ids[0], &target, ty, &t.scope(&ns))?;
             let o = &done.value;
             if ctx.ui.json {
                 ctx.ui.json_value(o)?;
@@ -72,10 +72,10 @@ pub fn run(ctx: &mut Ctx, c: DepCommand) -> anyhow::Result<u8> {
             // The stored target, or what the typed one resolves to in the view.
             let target = {
                 let u = t.view.universe();
-                t.view.resolve(&ctx.store, &u, &depends_on).map(|n| u.id(n).to_string()).unwrap_or(depends_on)
+                t.view.resolve(&ctx.store(), &u, &depends_on).map(|n| u.id(n).to_string()).unwrap_or(depends_on)
             };
             let actor = ctx.actor();
-            let done = ops::dep_remove(&ctx.store, &ns, &actor, &id, &target)?;
+            let done = ops::dep_remove(&ctx.store(), &ns, &actor, &id, &target)?;
             let o = &done.value;
             if ctx.ui.json {
                 ctx.ui.json_value(o)?;
@@ -88,7 +88,7 @@ pub fn run(ctx: &mut Ctx, c: DepCommand) -> anyhow::Result<u8> {
         DepCommand::List { issue, direction, dep_type } => {
             let view = ctx.view_for(&[&issue])?;
             let u = view.universe();
-            let n = view.resolve(&ctx.store, &u, &issue)?;
+            let n = view.resolve(&ctx.store(), &u, &issue)?;
             let only = dep_type.as_deref().map(DepType::parse_cli).transpose()?.map(|t| t.to_string());
             let keep = |ty: &str| only.as_deref().is_none_or(|o| o == ty);
             let mut rows = Vec::new();
@@ -134,7 +134,7 @@ pub fn run(ctx: &mut Ctx, c: DepCommand) -> anyhow::Result<u8> {
         DepCommand::Tree { issue, max_depth, direction } => {
             let view = ctx.view_for(&[&issue])?;
             let u = view.universe();
-            let root = view.resolve(&ctx.store, &u, &issue)?;
+            let root = view.resolve(&ctx.store(), &u, &issue)?;
             let mut lines = Vec::new();
             let mut on_path = HashSet::new();
             walk(&u, root, None, 0, max_depth, direction == "up", &mut on_path, &mut lines);

@@ -86,6 +86,9 @@ fn known(c: &(dyn std::error::Error + 'static)) -> Option<Class> {
         let hint = classify(inner).hint.unwrap_or_else(|| "fix the cause and run the check again".into());
         return Some(Class::new(exit::USAGE, "CANNOT_CHECK").hint(hint));
     }
+    if let Some(e) = c.downcast_ref::<git_beads::Error>() {
+        return Some(of_front_door(e));
+    }
     if let Some(e) = c.downcast_ref::<check::Error>() {
         return Some(of_check(e));
     }
@@ -108,6 +111,20 @@ fn known(c: &(dyn std::error::Error + 'static)) -> Option<Class> {
         || c.downcast_ref::<model::id::IdError>().is_some()
         || c.downcast_ref::<model::time::TimeError>().is_some();
     invalid.then(|| Class::new(exit::INVALID, "VALIDATION_FAILED"))
+}
+
+fn of_front_door(e: &git_beads::Error) -> Class {
+    use git_beads::Error as E;
+    match e {
+        E::Store(e) => of_store(e),
+        E::Op(e) => of_ops(e),
+        E::Remote(e) => of_remote(e),
+        E::Proposal(e) => of_proposals(e),
+        E::Check(e) => of_check(e),
+        E::Git(e) => of_git(e),
+        E::Field(_) | E::Id(_) | E::Time(_) => Class::new(exit::INVALID, "VALIDATION_FAILED"),
+        _ => Class::new(exit::ERROR, "ERROR"),
+    }
 }
 
 fn of_check(e: &check::Error) -> Class {
@@ -349,6 +366,9 @@ mod tests {
         assert_eq!(code_of(CouldNotCheck(anyhow::Error::new(nf()))), (exit::USAGE, "CANNOT_CHECK"));
         assert_eq!(code_of(check::Error::CannotCheck(check::CannotCheck::NoBeadsRefs { remote: None })), (exit::USAGE, "CANNOT_CHECK"));
         assert_eq!(code_of(std::io::Error::other("disk")), (exit::ERROR, "ERROR"));
+        // Through the front door.
+        assert_eq!(code_of(git_beads::Error::Op(ops::Error::Store(nf()))), (exit::NOT_FOUND, "ISSUE_NOT_FOUND"));
+        assert_eq!(code_of(git_beads::Error::from(nf())), (exit::NOT_FOUND, "ISSUE_NOT_FOUND"));
         let stale = store::Error::Locked { path: "/x.lock".into(), age_secs: 3, stale: true };
         let c = classify(&stale.into());
         assert_eq!((c.exit, c.code), (exit::LOCKED, "STALE_LOCK"));

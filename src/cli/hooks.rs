@@ -197,7 +197,7 @@ fn uninstall(dir: &Path) -> anyhow::Result<Vec<Change>> {
 pub fn run(ctx: &mut Ctx, c: HooksCommand) -> anyhow::Result<u8> {
     match c {
         HooksCommand::Install | HooksCommand::Uninstall | HooksCommand::List => {
-            let dir = hooks_dir(&ctx.store)?;
+            let dir = hooks_dir(&ctx.store())?;
             let (changes, verb) = match c {
                 HooksCommand::Install => (Some(install(&dir)?), "install"),
                 HooksCommand::Uninstall => (Some(uninstall(&dir)?), "uninstall"),
@@ -235,7 +235,7 @@ fn run_hook(ctx: &mut Ctx, hook: &str, args: &[String]) -> anyhow::Result<u8> {
         return Err(UsageError(format!("unknown hook {hook:?}: expected one of {}", HOOKS.join(", "))).into());
     }
     // git-beads' own git processes (its pushes) must not trigger it again.
-    if std::env::var_os(INTERNAL_ENV).is_some() || !ctx.store.is_initialized() {
+    if std::env::var_os(INTERNAL_ENV).is_some() || !ctx.store().is_initialized() {
         return Ok(exit::OK);
     }
     let outcome = match hook {
@@ -256,14 +256,14 @@ fn pre_push(ctx: &mut Ctx, args: &[String]) -> anyhow::Result<()> {
         ctx.ui.status("git-beads: a dry run; beads namespaces not synced");
         return Ok(());
     }
-    let known = git_beads::git::Git::new(ctx.store.repo().git_dir()).remotes()?;
+    let known = git_beads::git::Git::new(ctx.store().repo().git_dir()).remotes()?;
     if !known.contains(remote) {
         return Ok(()); // a push to a URL: no beads remote to sync with
     }
-    if !git_beads::sync::remotes_in_use(&ctx.store)?.contains(remote) {
+    if !git_beads::sync::remotes_in_use(&ctx.store())?.contains(remote) {
         return Ok(());
     }
-    let report = git_beads::sync::sync(&ctx.store, &ctx.actor(), remote, git_beads::sync::Options { push: true })?;
+    let report = git_beads::sync::sync(&ctx.store(), &ctx.actor(), remote, git_beads::sync::Options { push: true })?;
     let changed = report.namespaces.iter().filter(|n| n.action != git_beads::sync::Action::UpToDate).count();
     ctx.ui.status(&format!("git-beads: beads namespaces synced with {remote} ({changed} changed)"));
     Ok(())
@@ -290,14 +290,14 @@ fn pushing_dry_run() -> bool {
 fn commit_msg(ctx: &mut Ctx, args: &[String]) -> anyhow::Result<()> {
     let Some(file) = args.first() else { return Ok(()) };
     let text = std::fs::read_to_string(file).with_context(|| format!("could not read {file}"))?;
-    let message = commit_message(&text, ctx.store.repo().config_snapshot().string("core.commentChar").map(|s| s.to_string()));
+    let message = commit_message(&text, ctx.store().repo().config_snapshot().string("core.commentChar").map(|s| s.to_string()));
     let names: Vec<check::Mention> = check::mentions(&message);
     if names.is_empty() {
         return Ok(());
     }
-    let view = git_beads::view::View::open(&ctx.store, &ctx.store.issue_namespaces()?)?;
+    let view = git_beads::view::View::open(&ctx.store(), &ctx.store().issue_namespaces()?)?;
     let u = view.universe();
-    let resolver = check::Resolver::new(&ctx.store, &view, &u);
+    let resolver = check::Resolver::new(&ctx.store(), &view, &u);
     for m in names.iter().filter(|m| resolver.counts(m)) {
         let problem = match resolver.resolve(&u, m) {
             check::Named::Issue(_) => continue,
@@ -335,10 +335,10 @@ fn commit_message(text: &str, comment: Option<String>) -> String {
 /// After a merge: branch namespaces whose branch is now merged here and
 /// still hold open issues, with the command that keeps them.
 fn post_merge(ctx: &mut Ctx) -> anyhow::Result<()> {
-    let git = git_beads::git::Git::new(ctx.store.repo().git_dir());
-    let canonical = ctx.store.canonical()?;
-    let current = ctx.store.current_branch();
-    for ns in ctx.store.namespaces()? {
+    let git = git_beads::git::Git::new(ctx.store().repo().git_dir());
+    let canonical = ctx.store().canonical()?;
+    let current = ctx.store().current_branch();
+    for ns in ctx.store().namespaces()? {
         let Kind::Branch(branch) = ns.kind() else { continue };
         if ns == canonical || current.as_deref() == Some(branch) {
             continue;
@@ -351,7 +351,7 @@ fn post_merge(ctx: &mut Ctx) -> anyhow::Result<()> {
         if !reaches("HEAD")? || reaches(before)? {
             continue;
         }
-        let snap = ctx.store.snapshot(&ns)?;
+        let snap = ctx.store().snapshot(&ns)?;
         let open = snap.index.rows().filter(|r| !git_beads::store::index::status_code::is_done(r.index.status_code(r.row))).count();
         if open > 0 {
             ctx.ui.warn(&format!(

@@ -41,7 +41,7 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> anyhow::Result<u8> {
     let u = view.universe();
     let mut lines = Vec::with_capacity(u.len());
     for n in u.nodes() {
-        let issue = view.issue(&ctx.store, &u, n)?;
+        let issue = view.issue(&ctx.store(), &u, n)?;
         lines.push((issue.id.clone(), codec::to_beads_json(&issue, Form::Beads)));
     }
     lines.sort_by(|a, b| a.0.cmp(&b.0));
@@ -98,7 +98,7 @@ pub fn import(ctx: &mut Ctx, a: ImportArgs) -> anyhow::Result<u8> {
         Err(errors) => return Err(ops::Error::ImportRefused { source_name: source, lines: errors }.into()),
     };
     let actor = ctx.actor();
-    let done = ops::import(&ctx.store, &ns, &actor, &issues, a.skip_existing, a.dry_run, &source)?;
+    let done = ops::import(&ctx.store(), &ns, &actor, &issues, a.skip_existing, a.dry_run, &source)?;
     let r = &done.value;
     if ctx.ui.json {
         ctx.ui.json_value(r)?;

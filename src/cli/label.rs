@@ -48,7 +48,7 @@ pub fn run(ctx: &mut Ctx, c: LabelCommand) -> anyhow::Result<u8> {
         LabelCommand::List { issue: Some(issue) } => {
             let view = ctx.view_for(&[&issue])?;
             let u = view.universe();
-            let n = view.resolve(&ctx.store, &u, &issue)?;
+            let n = view.resolve(&ctx.store(), &u, &issue)?;
             let (_, idx, r) = u.locate(n);
             let labels: Vec<&str> = idx.labels(r).collect();
             if ctx.ui.json {
@@ -89,7 +89,7 @@ fn change_labels(ctx: &mut Ctx, change: LabelChange, add: bool) -> anyhow::Resul
     let actor = ctx.actor();
     let mut all = Vec::new();
     for (ns, ids) in &t.groups {
-        all.extend(ops::label(&ctx.store, ns, &actor, ids, &label, add)?.value);
+        all.extend(ops::label(&ctx.store(), ns, &actor, ids, &label, add)?.value);
     }
     if ctx.ui.json {
         ctx.ui.json_value(&all)?;

@@ -217,7 +217,7 @@ pub fn ready(ctx: &mut Ctx, a: ReadyArgs) -> anyhow::Result<u8> {
     let view = ctx.view()?;
     let u = view.universe();
     let an = u.analyze();
-    let now = ctx.store.now().as_micros();
+    let now = ctx.store().now().as_micros();
     let (nodes, total) = query::ready(&u, &an, &filter, sort, now, a.limit);
     if ctx.ui.json {
         ctx.ui.json_array(nodes.iter().map(|&n| row_json(&view, &u, &an, n, "")))?;
@@ -286,7 +286,7 @@ pub fn stale(ctx: &mut Ctx, a: StaleArgs) -> anyhow::Result<u8> {
     let filter = FilterArgs { status: statuses, ..Default::default() }.to_filter(ctx, false)?;
     let view = ctx.view()?;
     let u = view.universe();
-    let now = ctx.store.now().as_micros();
+    let now = ctx.store().now().as_micros();
     let (nodes, total) = query::stale(&u, &filter, a.days, now, a.limit);
     emit_rows(ctx, &view, &u, &nodes, total, "stale issues")
 }
@@ -326,7 +326,7 @@ pub fn stats(ctx: &mut Ctx, _a: StatsArgs) -> anyhow::Result<u8> {
     let view = ctx.view()?;
     let u = view.universe();
     let an = u.analyze();
-    let now = ctx.store.now().as_micros();
+    let now = ctx.store().now().as_micros();
     let summary = query::summary(&u, &an, now);
     let everything = git_beads::query::Filter { all: true, ..Default::default() };
     let breakdowns: Vec<serde_json::Value> = [("status", GroupBy::Status), ("type", GroupBy::Type), ("priority", GroupBy::Priority)]
@@ -367,12 +367,12 @@ pub fn stats(ctx: &mut Ctx, _a: StatsArgs) -> anyhow::Result<u8> {
 
 /// `git beads` alone: where issues live and what is ready.
 pub fn overview(ctx: &mut Ctx) -> anyhow::Result<u8> {
-    let initialized = ctx.store.is_initialized();
+    let initialized = ctx.store().is_initialized();
     let view = ctx.view()?;
     let names: Vec<String> = view.snapshots.iter().map(|s| s.namespace.to_string()).collect();
     let u = view.universe();
     let an = u.analyze();
-    let now = ctx.store.now().as_micros();
+    let now = ctx.store().now().as_micros();
     let s = query::summary(&u, &an, now);
     if ctx.ui.json {
         ctx.ui.json_value(&serde_json::json!({ "initialized": initialized, "namespaces": names, "summary": s }))?;

@@ -17,11 +17,11 @@ pub fn run(ctx: &mut Ctx, a: LogArgs) -> anyhow::Result<u8> {
     let view = ctx.view_for(&[&a.issue])?;
     let u = view.universe();
     // A deleted issue is no longer in the view but still has a history.
-    let (ns, id) = match view.resolve(&ctx.store, &u, &a.issue) {
+    let (ns, id) = match view.resolve(&ctx.store(), &u, &a.issue) {
         Ok(n) => (view.locate(&u, n).snapshot.namespace.clone(), u.id(n).to_string()),
         Err(e) => match view.snapshots.first() {
             Some(s) if git_beads::model::id::validate_id(&a.issue).is_ok() => {
-                let log = history::issue_log(&ctx.store, &s.namespace, &a.issue, a.limit)?;
+                let log = history::issue_log(&ctx.store(), &s.namespace, &a.issue, a.limit)?;
                 if log.entries.is_empty() && !log.shallow {
                     return Err(e.into());
                 }
@@ -30,7 +30,7 @@ pub fn run(ctx: &mut Ctx, a: LogArgs) -> anyhow::Result<u8> {
             _ => return Err(e.into()),
         },
     };
-    let log = history::issue_log(&ctx.store, &ns, &id, a.limit)?;
+    let log = history::issue_log(&ctx.store(), &ns, &id, a.limit)?;
     if log.shallow {
         ctx.ui.warn(&format!(
             "this clone is shallow: the history of {id} is cut at its shallow boundary (`git fetch --unshallow` brings the rest)"

@@ -27,9 +27,9 @@ mod unlock;
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 pub use error::{InvalidInput, UsageError, exit};
-use git_beads::ops;
-use git_beads::store::{self, Actor, Namespace, Store};
+use git_beads::store::{Actor, Namespace, Store};
 use git_beads::view::View;
+use git_beads::{Beads, Scope, Targets};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use ui::{ColorChoice, Ui};
@@ -164,88 +164,47 @@ pub enum Command {
     Completions(manual::CompletionsArgs),
 }
 
-/// Everything a command needs.
+/// Everything a command needs: the output, and the front door.
 pub struct Ctx {
     pub ui: Ui,
-    pub store: Store,
-    actor_flag: Option<String>,
-    ns_flag: Option<String>,
-    all_ns: bool,
-}
-
-/// The issues a mutation names, grouped by the namespace each lives in, with
-/// the other namespaces of the view (for cross-namespace checks).
-pub struct Targets {
-    pub groups: Vec<(Namespace, Vec<String>)>,
-    pub view: View,
-}
-
-impl Targets {
-    /// The scope of a write to `ns`: every other namespace of the view.
-    pub fn scope(&self, ns: &Namespace) -> ops::Scope {
-        ops::Scope {
-            others: self.view.snapshots.iter().filter(|s| s.namespace != *ns).map(|s| s.index.clone()).collect(),
-            trees: Vec::new(),
-        }
-    }
+    pub beads: Beads,
 }
 
 impl Ctx {
-    /// The actor for this invocation.
+    /// The store underneath the front door.
+    pub fn store(&self) -> &Store {
+        self.beads.store()
+    }
+
+    /// The actor for this invocation (`--actor`, the variables, git's identity).
     pub fn actor(&self) -> Actor {
-        self.store.actor(self.actor_flag.as_deref())
+        self.beads.actor()
     }
 
     /// The namespace `--ns` names, if given.
-    pub fn explicit_ns(&self) -> anyhow::Result<Option<Namespace>> {
-        Ok(self.ns_flag.as_deref().map(Namespace::parse_user).transpose()?)
+    pub fn explicit_ns(&self) -> Option<&Namespace> {
+        match self.beads.scope() {
+            Scope::Only(ns) => Some(ns),
+            _ => None,
+        }
     }
 
     pub(crate) fn require_init(&self) -> anyhow::Result<()> {
-        if !self.store.is_initialized() {
-            return Err(store::Error::NotInitialized.into());
-        }
-        Ok(())
+        Ok(self.beads.require_init()?)
     }
 
     /// The namespace new issues go to: `--ns`, else the configured routing.
     pub fn write_namespace(&self) -> anyhow::Result<Namespace> {
-        self.require_init()?;
-        self.refuse_unwritable_ns()?;
-        match self.explicit_ns()? {
-            Some(ns) => Ok(ns),
-            None => Ok(self.store.write_target()?),
-        }
-    }
-
-    /// A write with `--ns` naming a namespace no command writes fails before
-    /// anything is resolved in it.
-    fn refuse_unwritable_ns(&self) -> anyhow::Result<()> {
-        if let Some(ns) = self.explicit_ns()?
-            && let Some(e) = self.store.write_refusal(&ns)
-        {
-            return Err(e.into());
-        }
-        Ok(())
+        Ok(self.beads.write_namespace()?)
     }
 
     /// The namespaces views read: `--ns`, `--all-ns`, or the current context.
     pub fn view_namespaces(&self) -> anyhow::Result<Vec<Namespace>> {
-        if let Some(ns) = self.explicit_ns()? {
-            return Ok(vec![ns]);
-        }
-        let mut out = self.store.view_namespaces()?;
-        if self.all_ns {
-            for ns in self.store.issue_namespaces()? {
-                if !out.contains(&ns) {
-                    out.push(ns);
-                }
-            }
-        }
-        Ok(out)
+        Ok(self.beads.view_namespaces()?)
     }
 
-    fn warn_invalid(&self, view: &View) {
+    /// Warns about what a view could not read.
+    pub fn warn_unreadable(&self, view: &View) {
         for (ns, why) in view.skipped() {
             self.ui.warn(&format!("skipped {ns}: {why}"));
         }
@@ -258,44 +217,27 @@ impl Ctx {
         }
     }
 
-    /// The view for a command.
+    /// The view for a command, with a warning for what it could not read.
     pub fn view(&self) -> anyhow::Result<View> {
-        let view = View::open(&self.store, &self.view_namespaces()?)?;
-        self.warn_invalid(&view);
+        let view = self.beads.view()?;
+        self.warn_unreadable(&view);
         Ok(view)
     }
 
     /// The view for a command that names `inputs`, widened to the
-    /// namespaces those IDs point at (qualified IDs, branch-hash forms, and
-    /// full IDs found only outside the view).
+    /// namespaces those IDs point at.
     pub fn view_for(&self, inputs: &[&str]) -> anyhow::Result<View> {
-        let mut view = self.view()?;
-        if self.ns_flag.is_none() {
-            view.widen_for(&self.store, inputs)?;
-        }
+        let view = self.beads.view_for(inputs)?;
+        self.warn_unreadable(&view);
         Ok(view)
     }
 
     /// Resolves the issues a mutation names, grouped by namespace.
     pub fn targets(&self, inputs: &[String]) -> anyhow::Result<Targets> {
-        self.require_init()?;
-        self.refuse_unwritable_ns()?;
         let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-        let view = self.view_for(&refs)?;
-        let mut groups: Vec<(Namespace, Vec<String>)> = Vec::new();
-        {
-            let u = view.universe();
-            for input in inputs {
-                let n = view.resolve(&self.store, &u, input)?;
-                let ns = view.namespace_of(&u, n).clone();
-                let id = u.id(n).to_string();
-                match groups.iter_mut().find(|(g, _)| *g == ns) {
-                    Some((_, ids)) => ids.push(id),
-                    None => groups.push((ns, vec![id])),
-                }
-            }
-        }
-        Ok(Targets { groups, view })
+        let t = self.beads.targets(&refs)?;
+        self.warn_unreadable(&t.view);
+        Ok(t)
     }
 
     /// Resolves one issue a mutation names.
@@ -360,7 +302,15 @@ fn run(mut cli: Cli, mut ui: Ui) -> (anyhow::Result<u8>, Ui) {
             Err(e) => return (Err(anyhow::Error::new(UsageError(format!("--timeout: {e}")))), ui),
         }
     }
-    let mut ctx = Ctx { ui, store, actor_flag: cli.actor.clone(), ns_flag: cli.ns.clone(), all_ns: cli.all_ns };
+    let scope = match (&cli.ns, cli.all_ns) {
+        (Some(ns), _) => match Namespace::parse_user(ns) {
+            Ok(ns) => Scope::Only(ns),
+            Err(e) => return (Err(e.into()), ui),
+        },
+        (None, true) => Scope::All,
+        (None, false) => Scope::Context,
+    };
+    let mut ctx = Ctx { ui, beads: Beads::from_store(store).with_scope(scope) };
     let outcome = dispatch(&mut ctx, cli.command);
     (outcome, ctx.ui)
 }

@@ -117,13 +117,13 @@ pub fn update(ctx: &mut Ctx, a: UpdateArgs) -> anyhow::Result<u8> {
     let t = ctx.targets(&a.ids)?;
     if let Some(p) = c.parent.as_deref().filter(|p| !p.is_empty()) {
         let u = t.view.universe();
-        let n = t.view.resolve(&ctx.store, &u, p)?;
+        let n = t.view.resolve(&ctx.store(), &u, p)?;
         c.parent = Some(u.id(n).to_string());
     }
     let actor = ctx.actor();
     let mut all = Vec::new();
     for (ns, ids) in &t.groups {
-        let done = ops::update(&ctx.store, ns, &actor, ids, &c, &t.scope(ns))?;
+        let done = ops::update(&ctx.store(), ns, &actor, ids, &c, &t.scope(ns))?;
         all.extend(done.value.into_iter().map(|i| (i, done.commit.is_some())));
     }
     if ctx.ui.json {
@@ -154,7 +154,7 @@ pub fn close(ctx: &mut Ctx, a: CloseArgs) -> anyhow::Result<u8> {
     let actor = ctx.actor();
     let mut out = ops::CloseOutcome::default();
     for (ns, ids) in &t.groups {
-        let done = ops::close(&ctx.store, ns, &actor, ids, a.reason.as_deref(), a.force, &t.scope(ns))?;
+        let done = ops::close(&ctx.store(), ns, &actor, ids, a.reason.as_deref(), a.force, &t.scope(ns))?;
         out.closed.extend(done.value.closed);
         out.already_closed.extend(done.value.already_closed);
     }
@@ -190,7 +190,7 @@ pub fn reopen(ctx: &mut Ctx, a: ReopenArgs) -> anyhow::Result<u8> {
     let actor = ctx.actor();
     let mut all = Vec::new();
     for (ns, ids) in &t.groups {
-        all.extend(ops::reopen(&ctx.store, ns, &actor, ids, a.reason.as_deref())?.value);
+        all.extend(ops::reopen(&ctx.store(), ns, &actor, ids, a.reason.as_deref())?.value);
     }
     if ctx.ui.json {
         ctx.ui.json_value(&json!({ "reopened": all.iter().map(summary_json).collect::<Vec<_>>() }))?;
@@ -225,7 +225,7 @@ pub fn delete(ctx: &mut Ctx, a: DeleteArgs) -> anyhow::Result<u8> {
     let actor = ctx.actor();
     let mut plan = ops::DeletePlan::default();
     for (ns, ids) in &groups {
-        let p = ops::delete(&ctx.store, ns, &actor, ids, a.force)?.value;
+        let p = ops::delete(&ctx.store(), ns, &actor, ids, a.force)?.value;
         plan.deleted.extend(p.deleted);
         plan.dependents.extend(p.dependents);
         plan.dependencies_removed += p.dependencies_removed;
@@ -272,7 +272,7 @@ fn split_unreadable(ctx: &Ctx, inputs: &[String]) -> anyhow::Result<(Vec<String>
         .collect();
     let (mut readable, mut unreadable) = (Vec::new(), Vec::new());
     for input in inputs {
-        let resolves = view.resolve(&ctx.store, &u, input).is_ok();
+        let resolves = view.resolve(&ctx.store(), &u, input).is_ok();
         let matching: Vec<&(Namespace, String)> = bad.iter().filter(|(_, b)| b == input || b.starts_with(input.as_str())).collect();
         match (resolves, matching.as_slice()) {
             (false, [one]) => unreadable.push((*one).clone()),
@@ -297,7 +297,7 @@ pub fn defer(ctx: &mut Ctx, a: DeferArgs) -> anyhow::Result<u8> {
     let actor = ctx.actor();
     let mut all = Vec::new();
     for (ns, ids) in &t.groups {
-        all.extend(ops::defer(&ctx.store, ns, &actor, ids, until)?.value);
+        all.extend(ops::defer(&ctx.store(), ns, &actor, ids, until)?.value);
     }
     report_list(ctx, &all, "deferred")
 }
@@ -313,7 +313,7 @@ pub fn undefer(ctx: &mut Ctx, a: UndeferArgs) -> anyhow::Result<u8> {
     let actor = ctx.actor();
     let mut all = Vec::new();
     for (ns, ids) in &t.groups {
-        all.extend(ops::undefer(&ctx.store, ns, &actor, ids)?.value);
+        all.extend(ops::undefer(&ctx.store(), ns, &actor, ids)?.value);
     }
     report_list(ctx, &all, "undeferred")
 }

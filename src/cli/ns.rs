@@ -24,16 +24,16 @@ pub enum NsCommand {
 pub fn ns(ctx: &mut Ctx, c: NsCommand) -> anyhow::Result<u8> {
     match c {
         NsCommand::List => {
-            let canonical = ctx.store.canonical()?;
+            let canonical = ctx.store().canonical()?;
             // A proposal's remote is the one it was offered on.
             let offered: std::collections::HashMap<String, String> =
-                proposals::list(&ctx.store)?.0.into_iter().filter_map(|p| Some((p.refname, p.remote?))).collect();
+                proposals::list(&ctx.store())?.0.into_iter().filter_map(|p| Some((p.refname, p.remote?))).collect();
             let mut rows = Vec::new();
-            for ns in ctx.store.namespaces()? {
+            for ns in ctx.store().namespaces()? {
                 if matches!(ns.kind(), Kind::Tracking { .. }) {
                     continue;
                 }
-                let snap = ctx.store.snapshot(&ns)?;
+                let snap = ctx.store().snapshot(&ns)?;
                 let open = snap.index.rows().filter(|r| !git_beads::store::index::status_code::is_done(r.index.status_code(r.row))).count();
                 let visibility = match ns.kind() {
                     _ if ns == canonical => "canonical",
@@ -42,12 +42,12 @@ pub fn ns(ctx: &mut Ctx, c: NsCommand) -> anyhow::Result<u8> {
                     _ => "local",
                 };
                 let branch_exists = match ns.kind() {
-                    Kind::Branch(b) => Some(ctx.store.branch_exists(b)),
+                    Kind::Branch(b) => Some(ctx.store().branch_exists(b)),
                     _ => None,
                 };
                 rows.push(json!({
                     "namespace": ns.refname(),
-                    "remote": git_beads::remote::remote_for(&ctx.store, &ns).or_else(|| offered.get(ns.refname()).cloned()),
+                    "remote": git_beads::remote::remote_for(&ctx.store(), &ns).or_else(|| offered.get(ns.refname()).cloned()),
                     "issues": snap.index.len(),
                     "open_issues": open,
                     "visibility": visibility,
@@ -72,7 +72,7 @@ pub fn ns(ctx: &mut Ctx, c: NsCommand) -> anyhow::Result<u8> {
             }
         }
         NsCommand::Prune { apply, force } => {
-            let stale = sync::prune(&ctx.store, apply, force)?;
+            let stale = sync::prune(&ctx.store(), apply, force)?;
             if ctx.ui.json {
                 ctx.ui.json_value(&stale)?;
             } else {

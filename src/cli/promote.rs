@@ -21,15 +21,15 @@ pub struct PromoteArgs {
 pub fn promote(ctx: &mut Ctx, a: PromoteArgs) -> anyhow::Result<u8> {
     let to = match &a.to {
         Some(b) => Namespace::branch(b)?,
-        None => ctx.store.canonical()?,
+        None => ctx.store().canonical()?,
     };
     let items: Vec<(Namespace, String)> = match &a.all_from {
         Some(branch) => {
             let from = Namespace::branch(branch)?;
-            if ctx.store.tip(&from)?.is_none() {
+            if ctx.store().tip(&from)?.is_none() {
                 return Err(UsageError(format!("there is no namespace for branch {branch:?} ({from})")).into());
             }
-            ctx.store.snapshot(&from)?.index.ids().map(|i| (from.clone(), i.to_string())).collect()
+            ctx.store().snapshot(&from)?.index.ids().map(|i| (from.clone(), i.to_string())).collect()
         }
         None => {
             let t = ctx.targets(&a.ids)?;
@@ -40,7 +40,7 @@ pub fn promote(ctx: &mut Ctx, a: PromoteArgs) -> anyhow::Result<u8> {
         return Err(UsageError("only issues of branch or planning namespaces can be promoted".into()).into());
     }
     let actor = ctx.actor();
-    let out = ops::promote(&ctx.store, &actor, &items, &to)?;
+    let out = ops::promote(&ctx.store(), &actor, &items, &to)?;
     if ctx.ui.json {
         ctx.ui.json_value(&out)?;
     } else {

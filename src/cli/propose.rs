@@ -44,7 +44,7 @@ pub struct RejectArgs {
 }
 
 fn default_remote(ctx: &Ctx) -> anyhow::Result<String> {
-    let remotes = git_beads::git::Git::new(ctx.store.repo().git_dir()).remotes()?;
+    let remotes = git_beads::git::Git::new(ctx.store().repo().git_dir()).remotes()?;
     for r in ["upstream", "origin"] {
         if remotes.iter().any(|x| x == r) {
             return Ok(r.to_string());
@@ -62,7 +62,7 @@ pub fn propose(ctx: &mut Ctx, a: ProposeArgs) -> anyhow::Result<u8> {
     };
     let actor = ctx.actor();
     let name = a.name.unwrap_or_else(|| proposals::default_name(&actor, &items[0].1));
-    let p = proposals::propose(&ctx.store, &actor, &items, &remote, &name)?;
+    let p = proposals::propose(&ctx.store(), &actor, &items, &remote, &name)?;
     if ctx.ui.json {
         ctx.ui.json_value(&p)?;
     } else {
@@ -72,7 +72,7 @@ pub fn propose(ctx: &mut Ctx, a: ProposeArgs) -> anyhow::Result<u8> {
 }
 
 pub fn withdraw(ctx: &mut Ctx, a: WithdrawArgs) -> anyhow::Result<u8> {
-    let gone = proposals::withdraw(&ctx.store, &ctx.actor(), &a.which)?;
+    let gone = proposals::withdraw(&ctx.store(), &ctx.actor(), &a.which)?;
     if ctx.ui.json {
         ctx.ui.json_value(&gone)?;
     } else {
@@ -84,7 +84,7 @@ pub fn withdraw(ctx: &mut Ctx, a: WithdrawArgs) -> anyhow::Result<u8> {
 }
 
 pub fn list(ctx: &mut Ctx, _a: ProposalsArgs) -> anyhow::Result<u8> {
-    let (all, skipped) = proposals::list(&ctx.store)?;
+    let (all, skipped) = proposals::list(&ctx.store())?;
     for (refname, why) in &skipped {
         ctx.ui.warn(&format!("skipped {refname}: {why}"));
     }
@@ -111,12 +111,12 @@ pub fn list(ctx: &mut Ctx, _a: ProposalsArgs) -> anyhow::Result<u8> {
 }
 
 pub fn accept(ctx: &mut Ctx, a: AcceptArgs) -> anyhow::Result<u8> {
-    if !ctx.store.is_initialized() {
+    if !ctx.store().is_initialized() {
         return Err(git_beads::store::Error::NotInitialized.into());
     }
-    let canonical = ctx.store.canonical()?;
+    let canonical = ctx.store().canonical()?;
     let actor = ctx.actor();
-    let out = proposals::accept(&ctx.store, &actor, &a.which, &canonical)?;
+    let out = proposals::accept(&ctx.store(), &actor, &a.which, &canonical)?;
     if ctx.ui.json {
         ctx.ui.json_value(&out)?;
     } else {
@@ -139,7 +139,7 @@ pub fn accept(ctx: &mut Ctx, a: AcceptArgs) -> anyhow::Result<u8> {
 
 pub fn reject(ctx: &mut Ctx, a: RejectArgs) -> anyhow::Result<u8> {
     let actor = ctx.actor();
-    let p = proposals::reject(&ctx.store, &actor, &a.which, &a.reason)?;
+    let p = proposals::reject(&ctx.store(), &actor, &a.which, &a.reason)?;
     if ctx.ui.json {
         ctx.ui.json_value(&p)?;
     } else {

@@ -80,8 +80,8 @@ pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<u8> {
     let u = view.universe();
     let mut shown = Vec::new();
     for typed in &a.ids {
-        let n = view.resolve(&ctx.store, &u, typed)?;
-        let issue = view.issue(&ctx.store, &u, n)?;
+        let n = view.resolve(&ctx.store(), &u, typed)?;
+        let issue = view.issue(&ctx.store(), &u, n)?;
         shown.push((n, issue));
     }
     if ctx.ui.json {
@@ -100,7 +100,7 @@ pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<u8> {
             ctx.ui.line("")?;
         }
         let (deps, dependents) = links(&u, *n);
-        let place = (view.is_multi() || *view.namespace_of(&u, *n) != ctx.store.canonical()?)
+        let place = (view.is_multi() || *view.namespace_of(&u, *n) != ctx.store().canonical()?)
             .then(|| format!("{} ({})", view.namespace_of(&u, *n), view.visibility(&u, *n).as_str()));
         print_issue(ctx, issue, &deps, &dependents, place)?;
     }

@@ -25,11 +25,11 @@ fn remotes(ctx: &Ctx, given: &Option<String>) -> anyhow::Result<Vec<String>> {
     match given {
         Some(r) => Ok(vec![r.clone()]),
         None => {
-            let r = proposals::remotes_to_sync(&ctx.store)?;
+            let r = proposals::remotes_to_sync(&ctx.store())?;
             if r.is_empty() {
                 return Err(git_beads::remote::Error::NoSuchRemote {
                     name: "origin".into(),
-                    known: git_beads::git::Git::new(ctx.store.repo().git_dir()).remotes()?,
+                    known: git_beads::git::Git::new(ctx.store().repo().git_dir()).remotes()?,
                 }
                 .into());
             }
@@ -121,8 +121,8 @@ pub fn sync_cmd(ctx: &mut Ctx, a: SyncArgs) -> anyhow::Result<u8> {
     // say) does not keep the others from syncing.
     for remote in remotes(ctx, &a.remote)? {
         let done = (|| -> anyhow::Result<RemoteSync> {
-            let report = sync::sync(&ctx.store, &actor, &remote, Options { push: !a.no_push })?;
-            Ok(RemoteSync { proposals: proposals::reconcile(&ctx.store, &actor, &remote)?, report })
+            let report = sync::sync(&ctx.store(), &actor, &remote, Options { push: !a.no_push })?;
+            Ok(RemoteSync { proposals: proposals::reconcile(&ctx.store(), &actor, &remote)?, report })
         })();
         match done {
             Ok(r) => reports.push(r),
@@ -150,10 +150,10 @@ pub fn sync_cmd(ctx: &mut Ctx, a: SyncArgs) -> anyhow::Result<u8> {
 pub fn fetch(ctx: &mut Ctx, a: RemoteArg) -> anyhow::Result<u8> {
     let mut fetched = Vec::new();
     for remote in remotes(ctx, &a.remote)? {
-        git_beads::remote::fetch(&ctx.store, &remote)?;
+        git_beads::remote::fetch(&ctx.store(), &remote)?;
         fetched.push(remote);
     }
-    let st = sync::status(&ctx.store)?;
+    let st = sync::status(&ctx.store())?;
     if ctx.ui.json {
         ctx.ui.json_value(&serde_json::json!({ "fetched": fetched, "status": st }))?;
     } else {
@@ -177,13 +177,13 @@ pub fn fetch(ctx: &mut Ctx, a: RemoteArg) -> anyhow::Result<u8> {
 pub fn push(ctx: &mut Ctx, a: RemoteArg) -> anyhow::Result<u8> {
     let mut reports = Vec::new();
     for remote in remotes(ctx, &a.remote)? {
-        reports.push(RemoteSync { report: sync::push(&ctx.store, &remote)?, proposals: Vec::new() });
+        reports.push(RemoteSync { report: sync::push(&ctx.store(), &remote)?, proposals: Vec::new() });
     }
     print_reports(ctx, &reports)
 }
 
 pub fn status(ctx: &mut Ctx) -> anyhow::Result<u8> {
-    let st = sync::status(&ctx.store)?;
+    let st = sync::status(&ctx.store())?;
     if ctx.ui.json {
         ctx.ui.json_value(&st)?;
         return Ok(exit::OK);

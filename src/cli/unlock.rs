@@ -12,7 +12,7 @@ pub struct UnlockArgs {
 }
 
 pub fn run(ctx: &mut Ctx, a: UnlockArgs) -> anyhow::Result<u8> {
-    let done = Refs::new(ctx.store.repo()).unlock(a.force)?;
+    let done = Refs::new(ctx.store().repo()).unlock(a.force)?;
     if ctx.ui.json {
         ctx.ui.json_value(&done)?;
         return Ok(exit::OK);

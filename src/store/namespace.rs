@@ -106,7 +106,8 @@ impl std::fmt::Display for Namespace {
 }
 
 /// Where new issues go when no `--ns` is given.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Routing {
     /// The current branch's namespace (the canonical one on the canonical branch).
     Branch,
