@@ -23,8 +23,7 @@ pub mod sync;
 pub mod view;
 
 pub use beads::{
-    Beads, Error, ErrorKind, InitOptions, InitReport, IssueDetail, Link, ListQuery, ReadyQuery, Result, Row, Rows, Scope, SyncOutcome,
-    Targets,
+    Beads, Error, ErrorKind, InitOptions, InitReport, IssueDetail, Link, ListQuery, PLANNING_REMOTE, ReadyQuery, Result, Row, Rows, Scope,
+    SyncOutcome, Targets, Updated, is_local_path,
 };
-pub use beads::{PLANNING_REMOTE, is_local_path};
 pub use store::Options;

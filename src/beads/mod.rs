@@ -32,7 +32,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use init::{InitOptions, InitReport, PLANNING_REMOTE, is_local_path};
 pub use net::SyncOutcome;
 pub use read::{IssueDetail, Link, ListQuery, ReadyQuery, Row, Rows};
-pub use write::Targets;
+pub use write::{Targets, Updated};
 
 use crate::store::{self, Actor, Namespace, Options, Store};
 use crate::view::View;

@@ -9,6 +9,13 @@ use crate::ops::{self, Changes, CloseOutcome, DeletePlan, DepOutcome, LabelOutco
 use crate::store::{self, Namespace};
 use crate::view::View;
 
+/// An issue as an update left it, and whether the update changed it.
+#[derive(Clone, Debug)]
+pub struct Updated {
+    pub issue: Issue,
+    pub changed: bool,
+}
+
 /// The issues a write names, grouped by the namespace each lives in, with
 /// the view they were resolved in (for checks across namespaces).
 pub struct Targets {
@@ -119,15 +126,27 @@ impl Beads {
         Ok(ops::create(&self.store, &ns, &self.actor(), &new, &scope)?.value)
     }
 
-    /// Updates each of `ids` with `changes`; returns the issues as written
-    /// (unchanged ones included), in the order given.
-    pub fn update(&self, ids: &[&str], changes: &Changes) -> Result<Vec<Issue>> {
+    /// Updates each of `ids` with `changes` (a parent given by any form of
+    /// ID, wherever it lives); returns the issues as written, unchanged ones
+    /// included, in the order given.
+    pub fn update(&self, ids: &[&str], changes: &Changes) -> Result<Vec<Updated>> {
         let t = self.targets(ids)?;
+        let mut changes = changes.clone();
+        if let Some(p) = changes.parent.as_deref().filter(|p| !p.is_empty()) {
+            let u = t.view.universe();
+            let n = t.view.resolve(&self.store, &u, p)?;
+            changes.parent = Some(u.id(n).to_string());
+        }
         let mut out = Vec::new();
         for (ns, group) in &t.groups {
-            out.extend(ops::update(&self.store, ns, &self.actor(), group, changes, &t.scope(ns))?.value);
+            let done = ops::update(&self.store, ns, &self.actor(), group, &changes, &t.scope(ns))?;
+            let changed = done.commit.is_some();
+            out.extend(done.value.into_iter().map(|issue| Updated { issue, changed }));
         }
-        Ok(order_like(out, &t, ids))
+        if t.groups.len() > 1 {
+            out.sort_by_key(|u| t.order.iter().position(|o| *o == u.issue.id).unwrap_or(usize::MAX));
+        }
+        Ok(out)
     }
 
     /// Claims `id` atomically: assignee = the actor, status in_progress.
@@ -135,7 +154,7 @@ impl Beads {
     /// it, [`super::ErrorKind::Blocked`] if open work blocks it.
     pub fn claim(&self, id: &str) -> Result<Issue> {
         let changes = Changes { claim: true, ..Default::default() };
-        Ok(self.update(&[id], &changes)?.remove(0))
+        Ok(self.update(&[id], &changes)?.remove(0).issue)
     }
 
     /// Closes `ids`, refusing any still blocked by open work (blockers closed
@@ -247,8 +266,13 @@ impl Beads {
     /// Removes the dependency of `issue` on `on`.
     pub fn dep_remove(&self, issue: &str, on: &str) -> Result<DepOutcome> {
         let mut t = self.targets(&[issue])?;
+        // The stored target, or what the typed one resolves to in the view.
+        let target = {
+            let u = t.view.universe();
+            t.view.resolve(&self.store, &u, on).map(|n| u.id(n).to_string()).unwrap_or_else(|_| on.to_string())
+        };
         let (ns, ids) = t.groups.remove(0);
-        Ok(ops::dep_remove(&self.store, &ns, &self.actor(), &ids[0], on)?.value)
+        Ok(ops::dep_remove(&self.store, &ns, &self.actor(), &ids[0], &target)?.value)
     }
 
     /// Adds (`add`) or removes `label` on each of `ids`.

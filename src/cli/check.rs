@@ -88,9 +88,6 @@ pub fn run(ctx: &mut Ctx, a: CheckArgs) -> anyhow::Result<u8> {
 }
 
 fn make(ctx: &Ctx, a: &CheckArgs) -> anyhow::Result<Report> {
-    if let Some(remote) = &a.fetch {
-        git_beads::remote::fetch(&ctx.store(), remote)?;
-    }
     let level = match a.open_branch_issues {
         Some(l) => l,
         None => match ctx.store().repo().config_snapshot().string("beads.check.openBranchIssues").map(|s| s.to_string().to_lowercase()) {
@@ -117,7 +114,8 @@ fn make(ctx: &Ctx, a: &CheckArgs) -> anyhow::Result<Report> {
         ci_base_branch: ci.0,
         ci_head_branch: ci.1,
     };
-    Ok(check::check(&ctx.store(), &opts)?)
+    // Fetches `--fetch`'s remote first.
+    Ok(ctx.beads.check(&opts)?)
 }
 
 fn summary(r: &Report) -> String {

@@ -4,7 +4,6 @@ use super::args;
 use super::ui::clean;
 use super::{Ctx, UsageError, exit};
 use git_beads::model::Comment;
-use git_beads::ops;
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -46,10 +45,7 @@ pub fn run(ctx: &mut Ctx, a: CommentsArgs) -> anyhow::Result<u8> {
                 Some(t) => t,
                 None => text.join(" "),
             };
-            let (ns, id, _) = ctx.target(&issue)?;
-            let actor = ctx.actor();
-            let done = ops::comment(&ctx.store(), &ns, &actor, &id, &body, author.as_deref())?;
-            let (id, c) = &done.value;
+            let (id, c) = &ctx.beads.comment(&issue, &body, author.as_deref())?;
             if ctx.ui.json {
                 ctx.ui.json_value(&comment_json(id, c))?;
             } else {
@@ -57,10 +53,7 @@ pub fn run(ctx: &mut Ctx, a: CommentsArgs) -> anyhow::Result<u8> {
             }
         }
         (Some(CommentsCommand::List { issue }), _) | (None, Some(issue)) => {
-            let view = ctx.view_for(&[&issue])?;
-            let u = view.universe();
-            let n = view.resolve(&ctx.store(), &u, &issue)?;
-            let i = view.issue(&ctx.store(), &u, n)?;
+            let i = ctx.beads.show(&issue)?.issue;
             if ctx.ui.json {
                 ctx.ui.json_value(&i.comments.iter().map(|c| comment_json(&i.id, c)).collect::<Vec<_>>())?;
             } else {

@@ -50,13 +50,8 @@ pub fn run(ctx: &mut Ctx, c: DepCommand) -> anyhow::Result<u8> {
             if let DepType::Custom(t) = &ty {
                 return Err(UsageError(format!("unknown dependency type {t:?}: expected one of {}", DepType::BUILTIN.join(", "))).into());
             }
-            let mut t = ctx.targets(&[issue])?;
-            let (ns, ids) = t.groups.remove(0);
-            // A reference into another project not fetched here is kept as written.
-            let target = t.view.dependency_target(&ctx.store(), &depends_on)?;
-            let actor = ctx.actor();
-            let done = ops::dep_add(&ctx.store(), &ns, &actor, &ids[0], &target, ty, &t.scope(&ns))?;
-            let o = &done.value;
+            let done = ctx.beads.dep_add(&issue, &depends_on, ty)?;
+            let o = &done;
             if ctx.ui.json {
                 ctx.ui.json_value(o)?;
             } else if o.status == "added" {
@@ -68,15 +63,8 @@ pub fn run(ctx: &mut Ctx, c: DepCommand) -> anyhow::Result<u8> {
             }
         }
         DepCommand::Remove { issue, depends_on } => {
-            let (ns, id, t) = ctx.target(&issue)?;
-            // The stored target, or what the typed one resolves to in the view.
-            let target = {
-                let u = t.view.universe();
-                t.view.resolve(&ctx.store(), &u, &depends_on).map(|n| u.id(n).to_string()).unwrap_or(depends_on)
-            };
-            let actor = ctx.actor();
-            let done = ops::dep_remove(&ctx.store(), &ns, &actor, &id, &target)?;
-            let o = &done.value;
+            let done = ctx.beads.dep_remove(&issue, &depends_on)?;
+            let o = &done;
             if ctx.ui.json {
                 ctx.ui.json_value(o)?;
             } else if o.status == "removed" {

@@ -4,8 +4,6 @@
 use super::{Ctx, exit};
 use anyhow::Context as _;
 use git_beads::model::{Form, codec};
-use git_beads::ops;
-use git_beads::store::Error;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 
@@ -33,19 +31,11 @@ pub struct ImportArgs {
 }
 
 pub fn export(ctx: &mut Ctx, a: ExportArgs) -> anyhow::Result<u8> {
-    let view = ctx.view()?;
-    let unreadable = view.invalid();
-    if !unreadable.is_empty() && !a.skip_unreadable {
-        return Err(Error::Unreadables { action: "the export would be incomplete".into(), entries: unreadable }.into());
+    let issues = ctx.beads.export(a.skip_unreadable)?;
+    if a.skip_unreadable {
+        ctx.warn_unreadable(&ctx.beads.view()?);
     }
-    let u = view.universe();
-    let mut lines = Vec::with_capacity(u.len());
-    for n in u.nodes() {
-        let issue = view.issue(&ctx.store(), &u, n)?;
-        lines.push((issue.id.clone(), codec::to_beads_json(&issue, Form::Beads)));
-    }
-    lines.sort_by(|a, b| a.0.cmp(&b.0));
-    lines.dedup_by(|a, b| a.0 == b.0);
+    let lines: Vec<(String, String)> = issues.iter().map(|i| (i.id.clone(), codec::to_beads_json(i, Form::Beads))).collect();
     match &a.output {
         None => {
             let out = ctx.ui.out();
@@ -77,7 +67,7 @@ pub fn export(ctx: &mut Ctx, a: ExportArgs) -> anyhow::Result<u8> {
 }
 
 pub fn import(ctx: &mut Ctx, a: ImportArgs) -> anyhow::Result<u8> {
-    let ns = ctx.write_namespace()?;
+    ctx.beads.write_namespace()?;
     let mut text = String::new();
     let source = if a.file.as_os_str() == "-" {
         std::io::stdin().read_to_string(&mut text).context("could not read standard input")?;
@@ -93,13 +83,8 @@ pub fn import(ctx: &mut Ctx, a: ImportArgs) -> anyhow::Result<u8> {
         })?;
         a.file.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_else(|| a.file.display().to_string())
     };
-    let issues = match ops::parse_jsonl(&text) {
-        Ok(issues) => issues,
-        Err(errors) => return Err(ops::Error::ImportRefused { source_name: source, lines: errors }.into()),
-    };
-    let actor = ctx.actor();
-    let done = ops::import(&ctx.store(), &ns, &actor, &issues, a.skip_existing, a.dry_run, &source)?;
-    let r = &done.value;
+    let r = ctx.beads.import(&text, &source, a.skip_existing, a.dry_run)?;
+    let r = &r;
     if ctx.ui.json {
         ctx.ui.json_value(r)?;
     } else {

@@ -2,7 +2,6 @@
 
 use super::ui::clean;
 use super::{Ctx, UsageError, exit};
-use git_beads::ops;
 use serde_json::json;
 use std::collections::BTreeMap;
 
@@ -85,12 +84,8 @@ pub fn run(ctx: &mut Ctx, c: LabelCommand) -> anyhow::Result<u8> {
 
 fn change_labels(ctx: &mut Ctx, change: LabelChange, add: bool) -> anyhow::Result<()> {
     let (ids, label) = change.split()?;
-    let t = ctx.targets(&ids)?;
-    let actor = ctx.actor();
-    let mut all = Vec::new();
-    for (ns, ids) in &t.groups {
-        all.extend(ops::label(&ctx.store(), ns, &actor, ids, &label, add)?.value);
-    }
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let all = ctx.beads.label(&refs, &label, add)?;
     if ctx.ui.json {
         ctx.ui.json_value(&all)?;
     } else {

@@ -4,11 +4,11 @@
 use super::args::FilterArgs;
 use super::ui::{Style, clean, truncate};
 use super::{Ctx, UsageError, exit};
-use git_beads::graph::{Analysis, Blocker, Node, ReadySort, Universe};
+use git_beads::graph::{Blocker, ReadySort};
+use git_beads::{ListQuery, ReadyQuery, Row, Rows};
 
 use git_beads::query::{self, GroupBy, ListSort};
 use git_beads::store::index::status_code;
-use git_beads::view::View;
 use std::io::Write as _;
 
 #[derive(clap::Args, Debug)]
@@ -93,23 +93,6 @@ pub struct StaleArgs {
     pub limit: usize,
 }
 
-/// The JSON object of a row: the indexed beads JSON plus computed counts,
-/// plus `extra` fields (already rendered, each starting with a comma).
-pub fn row_json(view: &View, u: &Universe<'_>, a: &Analysis, n: Node, extra: &str) -> Vec<u8> {
-    let (_, idx, r) = u.locate(n);
-    let mut s = Vec::with_capacity(1024 + extra.len());
-    idx.write_json_open(r, &mut s);
-    let _ = write!(
-        s,
-        ",\"dependency_count\":{},\"dependent_count\":{},\"namespace\":{},\"visibility\":\"{}\"{extra}}}",
-        idx.dep_count(r),
-        a.dependents[n.0],
-        git_beads::model::json::to_string(view.namespace_of(u, n).short()),
-        view.visibility(u, n).as_str()
-    );
-    s
-}
-
 /// How a namespace is shown in a row: a branch by its name, others by their short ref.
 pub fn ns_label(ns: &git_beads::store::Namespace) -> String {
     match ns.kind() {
@@ -119,57 +102,62 @@ pub fn ns_label(ns: &git_beads::store::Namespace) -> String {
 }
 
 /// Human rows: `ID  P2  status  type  title  @assignee`, aligned.
-fn print_rows(ctx: &mut Ctx, view: &View, u: &Universe<'_>, rows: &[(Node, String)]) -> anyhow::Result<()> {
-    let id_w = rows.iter().map(|(n, _)| u.id(*n).len()).max().unwrap_or(0);
+fn print_rows(ctx: &mut Ctx, rows: &Rows, suffix: &dyn Fn(&Row) -> String) -> anyhow::Result<()> {
+    let id_w = rows.rows.iter().map(|r| r.id().len()).max().unwrap_or(0);
     // With several namespaces, each row says which one it is in.
-    let ns_w = if view.is_multi() {
-        rows.iter().map(|(n, _)| ns_label(view.namespace_of(u, *n)).chars().count() + 2).max().unwrap_or(0)
-    } else {
-        0
-    };
+    let ns_w = if rows.multi { rows.rows.iter().map(|r| ns_label(r.namespace()).chars().count() + 2).max().unwrap_or(0) } else { 0 };
     let width = ctx.ui.width();
-    for (n, suffix) in rows {
-        let (_, idx, r) = u.locate(*n);
-        let status = idx.status(r);
-        let prio = format!("P{}", idx.priority(r));
-        let assignee = idx.assignee(r).map(|a| format!("  @{}", clean(a, true))).unwrap_or_default();
+    for row in &rows.rows {
+        let status = row.status();
+        let prio = format!("P{}", row.priority());
+        let assignee = row.assignee().map(|a| format!("  @{}", clean(a, true))).unwrap_or_default();
         let head_len = ns_w + id_w + 2 + 2 + 2 + 11 + 1 + 8 + 1;
         // Where it has travelled, when that is not plain from the namespace.
-        let proposed = if view.visibility(u, *n) == git_beads::view::Visibility::Proposed { "  (proposed)" } else { "" };
-        let tail = format!("{assignee}{proposed}{suffix}");
-        let title = clean(idx.title(r), true);
+        let proposed = if row.visibility() == git_beads::view::Visibility::Proposed { "  (proposed)" } else { "" };
+        let tail = format!("{assignee}{proposed}{}", suffix(row));
+        let title = clean(row.title(), true);
         let title = match width {
             Some(w) => truncate(&title, w.saturating_sub(head_len + tail.chars().count()).max(10)),
             None => title,
         };
-        let prio_styled = match idx.priority(r) {
+        let prio_styled = match row.priority() {
             0 => ctx.ui.paint(Style::Red, &prio),
             1 => ctx.ui.paint(Style::Yellow, &prio),
             _ => prio.clone(),
         };
-        let status_styled = match idx.status_code(r) {
+        let status_styled = match row.status_code() {
             status_code::CLOSED | status_code::TOMBSTONE => ctx.ui.paint(Style::Dim, &format!("{status:<11}")),
             status_code::IN_PROGRESS => ctx.ui.paint(Style::Green, &format!("{status:<11}")),
             _ => format!("{status:<11}"),
         };
-        let ns_col = if ns_w > 0 {
-            format!("{:<ns_w$}  ", format!("[{}]", clean(&ns_label(view.namespace_of(u, *n)), true)))
-        } else {
-            String::new()
-        };
+        let ns_col =
+            if ns_w > 0 { format!("{:<ns_w$}  ", format!("[{}]", clean(&ns_label(row.namespace()), true))) } else { String::new() };
         let line = format!(
             "{}{}  {}  {} {:<8} {}{}",
             ns_col,
-            ctx.ui.paint(Style::Id, &format!("{:<id_w$}", u.id(*n))),
+            ctx.ui.paint(Style::Id, &format!("{:<id_w$}", row.id())),
             prio_styled,
             status_styled,
-            clean(idx.issue_type(r), true),
+            clean(row.issue_type(), true),
             title,
             tail
         );
         ctx.ui.line(&line)?;
     }
     Ok(())
+}
+
+/// A listing as JSON (one object per line) or as human rows with a footer.
+fn emit(ctx: &mut Ctx, rows: &Rows, what: &str, suffix: &dyn Fn(&Row) -> String) -> anyhow::Result<u8> {
+    if ctx.ui.json {
+        let mut out = Vec::with_capacity(rows.rows.len() * 1024);
+        rows.write_json(&mut out);
+        ctx.ui.out().write_all(&out)?;
+    } else {
+        print_rows(ctx, rows, suffix)?;
+        footer(ctx, rows.rows.len(), rows.total, what);
+    }
+    Ok(exit::OK)
 }
 
 fn footer(ctx: &Ctx, shown: usize, total: usize, what: &str) {
@@ -183,23 +171,10 @@ fn footer(ctx: &Ctx, shown: usize, total: usize, what: &str) {
 pub fn list(ctx: &mut Ctx, a: ListArgs) -> anyhow::Result<u8> {
     let sort = ListSort::parse(&a.sort)
         .ok_or_else(|| UsageError(format!("invalid --sort {:?}: expected priority, created, updated, title, id or status", a.sort)))?;
-    let filter = a.filter.to_filter(ctx, a.all)?;
+    let q = ListQuery { filter: a.filter.to_filter(ctx, a.all)?, sort, reverse: a.reverse, limit: a.limit };
     let view = ctx.view()?;
-    let u = view.universe();
-    let (nodes, total) = query::list(&u, &filter, sort, a.reverse, a.limit);
-    emit_rows(ctx, &view, &u, &nodes, total, "issues")
-}
-
-fn emit_rows(ctx: &mut Ctx, view: &View, u: &Universe<'_>, nodes: &[Node], total: usize, what: &str) -> anyhow::Result<u8> {
-    if ctx.ui.json {
-        let an = u.analyze();
-        ctx.ui.json_array(nodes.iter().map(|&n| row_json(view, u, &an, n, "")))?;
-    } else {
-        let rows: Vec<(Node, String)> = nodes.iter().map(|&n| (n, String::new())).collect();
-        print_rows(ctx, view, u, &rows)?;
-        footer(ctx, nodes.len(), total, what);
-    }
-    Ok(exit::OK)
+    let rows = ctx.beads.list_in(&view, &q)?;
+    emit(ctx, &rows, "issues", &|_| String::new())
 }
 
 fn ready_sort(s: &str) -> anyhow::Result<ReadySort> {
@@ -212,31 +187,10 @@ fn ready_sort(s: &str) -> anyhow::Result<ReadySort> {
 }
 
 pub fn ready(ctx: &mut Ctx, a: ReadyArgs) -> anyhow::Result<u8> {
-    let sort = ready_sort(&a.sort)?;
-    let filter = a.filter.to_filter(ctx, false)?;
+    let q = ReadyQuery { filter: a.filter.to_filter(ctx, false)?, sort: ready_sort(&a.sort)?, limit: a.limit };
     let view = ctx.view()?;
-    let u = view.universe();
-    let an = u.analyze();
-    let now = ctx.store().now().as_micros();
-    let (nodes, total) = query::ready(&u, &an, &filter, sort, now, a.limit);
-    if ctx.ui.json {
-        ctx.ui.json_array(nodes.iter().map(|&n| row_json(&view, &u, &an, n, "")))?;
-    } else {
-        let rows: Vec<(Node, String)> = nodes.iter().map(|&n| (n, String::new())).collect();
-        print_rows(ctx, &view, &u, &rows)?;
-        footer(ctx, nodes.len(), total, "ready issues");
-    }
-    Ok(exit::OK)
-}
-
-fn blockers_json(bs: &[Blocker]) -> String {
-    let ids: Vec<&str> = bs.iter().map(Blocker::id).collect();
-    format!(
-        ",\"blocked_by\":{},\"blocked_by_count\":{},\"blockers\":{}",
-        git_beads::model::json::to_string(&ids),
-        bs.len(),
-        git_beads::model::json::to_string(bs)
-    )
+    let rows = ctx.beads.ready_in(&view, &q)?;
+    emit(ctx, &rows, "ready issues", &|_| String::new())
 }
 
 fn blockers_human(bs: &[Blocker]) -> String {
@@ -255,17 +209,8 @@ fn blockers_human(bs: &[Blocker]) -> String {
 pub fn blocked(ctx: &mut Ctx, a: BlockedArgs) -> anyhow::Result<u8> {
     let filter = a.filter.to_filter(ctx, false)?;
     let view = ctx.view()?;
-    let u = view.universe();
-    let an = u.analyze();
-    let (rows, total) = query::blocked(&u, &an, &filter, a.limit);
-    if ctx.ui.json {
-        ctx.ui.json_array(rows.iter().map(|(n, bs)| row_json(&view, &u, &an, *n, &blockers_json(bs))))?;
-    } else {
-        let rows: Vec<(Node, String)> = rows.iter().map(|(n, bs)| (*n, blockers_human(bs))).collect();
-        print_rows(ctx, &view, &u, &rows)?;
-        footer(ctx, rows.len(), total, "blocked issues");
-    }
-    Ok(exit::OK)
+    let rows = ctx.beads.blocked_in(&view, &filter, a.limit)?;
+    emit(ctx, &rows, "blocked issues", &|r| r.blockers().map(blockers_human).unwrap_or_default())
 }
 
 pub fn search(ctx: &mut Ctx, a: SearchArgs) -> anyhow::Result<u8> {
@@ -274,21 +219,18 @@ pub fn search(ctx: &mut Ctx, a: SearchArgs) -> anyhow::Result<u8> {
         return Err(UsageError("the search text is empty".into()).into());
     }
     let sort = ListSort::parse(&a.sort).ok_or_else(|| UsageError(format!("invalid --sort {:?}", a.sort)))?;
-    let filter = a.filter.to_filter(ctx, true)?;
+    let q = ListQuery { filter: a.filter.to_filter(ctx, true)?, sort, reverse: false, limit: a.limit };
     let view = ctx.view()?;
-    let u = view.universe();
-    let (nodes, total) = query::search(&u, text.trim(), &filter, sort, a.limit);
-    emit_rows(ctx, &view, &u, &nodes, total, "matching issues")
+    let rows = ctx.beads.search_in(&view, text.trim(), &q)?;
+    emit(ctx, &rows, "matching issues", &|_| String::new())
 }
 
 pub fn stale(ctx: &mut Ctx, a: StaleArgs) -> anyhow::Result<u8> {
     let statuses = if a.status.is_empty() { vec!["open".to_string(), "in_progress".to_string()] } else { a.status.clone() };
     let filter = FilterArgs { status: statuses, ..Default::default() }.to_filter(ctx, false)?;
     let view = ctx.view()?;
-    let u = view.universe();
-    let now = ctx.store().now().as_micros();
-    let (nodes, total) = query::stale(&u, &filter, a.days, now, a.limit);
-    emit_rows(ctx, &view, &u, &nodes, total, "stale issues")
+    let rows = ctx.beads.stale_in(&view, &filter, a.days, a.limit)?;
+    emit(ctx, &rows, "stale issues", &|_| String::new())
 }
 
 pub fn count(ctx: &mut Ctx, a: CountArgs) -> anyhow::Result<u8> {
@@ -390,11 +332,10 @@ pub fn overview(ctx: &mut Ctx) -> anyhow::Result<u8> {
         s.blocked_issues,
         s.closed_issues
     ))?;
-    let (nodes, total) = query::ready(&u, &an, &Default::default(), ReadySort::Hybrid, now, 5);
-    if !nodes.is_empty() {
-        ctx.ui.line(&format!("Ready ({total}):"))?;
-        let rows: Vec<(Node, String)> = nodes.iter().map(|&n| (n, String::new())).collect();
-        print_rows(ctx, &view, &u, &rows)?;
+    let rows = ctx.beads.ready_in(&view, &ReadyQuery { limit: 5, ..Default::default() })?;
+    if !rows.rows.is_empty() {
+        ctx.ui.line(&format!("Ready ({}):", rows.total))?;
+        print_rows(ctx, &rows, &|_| String::new())?;
     }
     ctx.ui.line("Run `git beads --help` for the commands.")?;
     Ok(exit::OK)

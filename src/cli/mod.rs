@@ -193,16 +193,6 @@ impl Ctx {
         Ok(self.beads.require_init()?)
     }
 
-    /// The namespace new issues go to: `--ns`, else the configured routing.
-    pub fn write_namespace(&self) -> anyhow::Result<Namespace> {
-        Ok(self.beads.write_namespace()?)
-    }
-
-    /// The namespaces views read: `--ns`, `--all-ns`, or the current context.
-    pub fn view_namespaces(&self) -> anyhow::Result<Vec<Namespace>> {
-        Ok(self.beads.view_namespaces()?)
-    }
-
     /// Warns about what a view could not read.
     pub fn warn_unreadable(&self, view: &View) {
         for (ns, why) in view.skipped() {
@@ -238,13 +228,6 @@ impl Ctx {
         let t = self.beads.targets(&refs)?;
         self.warn_unreadable(&t.view);
         Ok(t)
-    }
-
-    /// Resolves one issue a mutation names.
-    pub fn target(&self, input: &str) -> anyhow::Result<(Namespace, String, Targets)> {
-        let t = self.targets(&[input.to_string()])?;
-        let (ns, ids) = t.groups.first().cloned().expect("one input resolves to one group");
-        Ok((ns, ids[0].clone(), t))
     }
 }
 

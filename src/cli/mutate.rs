@@ -4,8 +4,7 @@ use super::args;
 use super::ui::clean;
 use super::{Ctx, UsageError, exit};
 use git_beads::model::Issue;
-use git_beads::ops::{self, Changes};
-use git_beads::store::Namespace;
+use git_beads::ops::Changes;
 use serde_json::json;
 
 #[derive(clap::Args, Debug)]
@@ -84,7 +83,7 @@ fn summary_json(i: &Issue) -> serde_json::Value {
 }
 
 pub fn update(ctx: &mut Ctx, a: UpdateArgs) -> anyhow::Result<u8> {
-    let mut c = Changes {
+    let c = Changes {
         title: a.title,
         description: a.description,
         design: a.design,
@@ -114,18 +113,8 @@ pub fn update(ctx: &mut Ctx, a: UpdateArgs) -> anyhow::Result<u8> {
     {
         return Err(UsageError(format!("invalid --estimate {m}: minutes cannot be negative")).into());
     }
-    let t = ctx.targets(&a.ids)?;
-    if let Some(p) = c.parent.as_deref().filter(|p| !p.is_empty()) {
-        let u = t.view.universe();
-        let n = t.view.resolve(&ctx.store(), &u, p)?;
-        c.parent = Some(u.id(n).to_string());
-    }
-    let actor = ctx.actor();
-    let mut all = Vec::new();
-    for (ns, ids) in &t.groups {
-        let done = ops::update(&ctx.store(), ns, &actor, ids, &c, &t.scope(ns))?;
-        all.extend(done.value.into_iter().map(|i| (i, done.commit.is_some())));
-    }
+    let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
+    let all: Vec<(Issue, bool)> = ctx.beads.update(&ids, &c)?.into_iter().map(|u| (u.issue, u.changed)).collect();
     if ctx.ui.json {
         ctx.ui.json_value(&all.iter().map(|(i, _)| summary_json(i)).collect::<Vec<_>>())?;
     } else {
@@ -150,14 +139,8 @@ pub struct CloseArgs {
 }
 
 pub fn close(ctx: &mut Ctx, a: CloseArgs) -> anyhow::Result<u8> {
-    let t = ctx.targets(&a.ids)?;
-    let actor = ctx.actor();
-    let mut out = ops::CloseOutcome::default();
-    for (ns, ids) in &t.groups {
-        let done = ops::close(&ctx.store(), ns, &actor, ids, a.reason.as_deref(), a.force, &t.scope(ns))?;
-        out.closed.extend(done.value.closed);
-        out.already_closed.extend(done.value.already_closed);
-    }
+    let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
+    let out = ctx.beads.close_with(&ids, a.reason.as_deref(), a.force)?;
     if ctx.ui.json {
         let closed: Vec<_> = out
             .closed
@@ -186,12 +169,8 @@ pub struct ReopenArgs {
 }
 
 pub fn reopen(ctx: &mut Ctx, a: ReopenArgs) -> anyhow::Result<u8> {
-    let t = ctx.targets(&a.ids)?;
-    let actor = ctx.actor();
-    let mut all = Vec::new();
-    for (ns, ids) in &t.groups {
-        all.extend(ops::reopen(&ctx.store(), ns, &actor, ids, a.reason.as_deref())?.value);
-    }
+    let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
+    let all = ctx.beads.reopen(&ids, a.reason.as_deref())?;
     if ctx.ui.json {
         ctx.ui.json_value(&json!({ "reopened": all.iter().map(summary_json).collect::<Vec<_>>() }))?;
     } else {
@@ -212,24 +191,8 @@ pub struct DeleteArgs {
 }
 
 pub fn delete(ctx: &mut Ctx, a: DeleteArgs) -> anyhow::Result<u8> {
-    // An issue whose blob cannot be read is not in any view, but it can be
-    // deleted by its full ID (or a prefix only it has among the unreadable).
-    let (readable, unreadable) = split_unreadable(ctx, &a.ids)?;
-    let mut groups = if readable.is_empty() { Vec::new() } else { ctx.targets(&readable)?.groups };
-    for (ns, id) in unreadable {
-        match groups.iter_mut().find(|(g, _)| *g == ns) {
-            Some((_, ids)) => ids.push(id),
-            None => groups.push((ns, vec![id])),
-        }
-    }
-    let actor = ctx.actor();
-    let mut plan = ops::DeletePlan::default();
-    for (ns, ids) in &groups {
-        let p = ops::delete(&ctx.store(), ns, &actor, ids, a.force)?.value;
-        plan.deleted.extend(p.deleted);
-        plan.dependents.extend(p.dependents);
-        plan.dependencies_removed += p.dependencies_removed;
-    }
+    let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
+    let plan = ctx.beads.delete(&ids, a.force)?;
     if ctx.ui.json {
         ctx.ui.json_value(&json!({
             "deleted": if a.force { plan.deleted.clone() } else { Vec::new() },
@@ -254,34 +217,6 @@ pub fn delete(ctx: &mut Ctx, a: DeleteArgs) -> anyhow::Result<u8> {
     Ok(exit::OK)
 }
 
-/// Splits the typed IDs of `delete` into those the view resolves and the
-/// unreadable issues (namespace, full ID) the others name.
-fn split_unreadable(ctx: &Ctx, inputs: &[String]) -> anyhow::Result<(Vec<String>, Vec<(Namespace, String)>)> {
-    use git_beads::model::id;
-    let refs: Vec<&str> = inputs.iter().map(String::as_str).collect();
-    ctx.require_init()?;
-    let view = ctx.view_for(&refs)?;
-    let u = view.universe();
-    let bad: Vec<(Namespace, String)> = view
-        .invalid()
-        .into_iter()
-        .filter_map(|(ns, e)| {
-            let found = id::id_from_path(&e.path)?;
-            (id::blob_path(found) == e.path).then(|| (ns, found.to_string()))
-        })
-        .collect();
-    let (mut readable, mut unreadable) = (Vec::new(), Vec::new());
-    for input in inputs {
-        let resolves = view.resolve(&ctx.store(), &u, input).is_ok();
-        let matching: Vec<&(Namespace, String)> = bad.iter().filter(|(_, b)| b == input || b.starts_with(input.as_str())).collect();
-        match (resolves, matching.as_slice()) {
-            (false, [one]) => unreadable.push((*one).clone()),
-            _ => readable.push(input.clone()),
-        }
-    }
-    Ok((readable, unreadable))
-}
-
 #[derive(clap::Args, Debug)]
 pub struct DeferArgs {
     #[arg(required = true, num_args = 1..)]
@@ -293,12 +228,8 @@ pub struct DeferArgs {
 
 pub fn defer(ctx: &mut Ctx, a: DeferArgs) -> anyhow::Result<u8> {
     let until = a.until.as_deref().map(|w| args::when(ctx, w)).transpose()?;
-    let t = ctx.targets(&a.ids)?;
-    let actor = ctx.actor();
-    let mut all = Vec::new();
-    for (ns, ids) in &t.groups {
-        all.extend(ops::defer(&ctx.store(), ns, &actor, ids, until)?.value);
-    }
+    let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
+    let all = ctx.beads.defer(&ids, until)?;
     report_list(ctx, &all, "deferred")
 }
 
@@ -309,12 +240,8 @@ pub struct UndeferArgs {
 }
 
 pub fn undefer(ctx: &mut Ctx, a: UndeferArgs) -> anyhow::Result<u8> {
-    let t = ctx.targets(&a.ids)?;
-    let actor = ctx.actor();
-    let mut all = Vec::new();
-    for (ns, ids) in &t.groups {
-        all.extend(ops::undefer(&ctx.store(), ns, &actor, ids)?.value);
-    }
+    let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
+    let all = ctx.beads.undefer(&ids)?;
     report_list(ctx, &all, "undeferred")
 }
 

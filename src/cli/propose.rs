@@ -4,7 +4,6 @@
 use super::ui::clean;
 use super::{Ctx, exit};
 use git_beads::proposals::{self, State};
-use git_beads::store::Namespace;
 #[derive(clap::Args, Debug)]
 pub struct ProposeArgs {
     /// Issues to offer (any unique prefix).
@@ -43,30 +42,13 @@ pub struct RejectArgs {
     pub reason: String,
 }
 
-fn default_remote(ctx: &Ctx) -> anyhow::Result<String> {
-    let remotes = git_beads::git::Git::new(ctx.store().repo().git_dir()).remotes()?;
-    for r in ["upstream", "origin"] {
-        if remotes.iter().any(|x| x == r) {
-            return Ok(r.to_string());
-        }
-    }
-    Err(git_beads::remote::Error::NoSuchRemote { name: "upstream".into(), known: remotes }.into())
-}
-
 pub fn propose(ctx: &mut Ctx, a: ProposeArgs) -> anyhow::Result<u8> {
-    let t = ctx.targets(&a.ids)?;
-    let items: Vec<(Namespace, String)> = t.groups.iter().flat_map(|(ns, ids)| ids.iter().map(move |i| (ns.clone(), i.clone()))).collect();
-    let remote = match a.to {
-        Some(r) => r,
-        None => default_remote(ctx)?,
-    };
-    let actor = ctx.actor();
-    let name = a.name.unwrap_or_else(|| proposals::default_name(&actor, &items[0].1));
-    let p = proposals::propose(&ctx.store(), &actor, &items, &remote, &name)?;
+    let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
+    let p = ctx.beads.propose(&ids, a.to.as_deref(), a.name.as_deref())?;
     if ctx.ui.json {
         ctx.ui.json_value(&p)?;
     } else {
-        ctx.ui.line(&format!("proposed {} on {remote} as {}", p.ids.join(", "), p.name))?;
+        ctx.ui.line(&format!("proposed {} on {} as {}", p.ids.join(", "), p.remote.as_deref().unwrap_or(""), p.name))?;
     }
     Ok(exit::OK)
 }
@@ -111,12 +93,9 @@ pub fn list(ctx: &mut Ctx, _a: ProposalsArgs) -> anyhow::Result<u8> {
 }
 
 pub fn accept(ctx: &mut Ctx, a: AcceptArgs) -> anyhow::Result<u8> {
-    if !ctx.store().is_initialized() {
-        return Err(git_beads::store::Error::NotInitialized.into());
-    }
+    let which: Vec<&str> = a.which.iter().map(String::as_str).collect();
+    let out = ctx.beads.accept(&which)?;
     let canonical = ctx.store().canonical()?;
-    let actor = ctx.actor();
-    let out = proposals::accept(&ctx.store(), &actor, &a.which, &canonical)?;
     if ctx.ui.json {
         ctx.ui.json_value(&out)?;
     } else {

@@ -3,11 +3,8 @@
 
 use super::ui::{Style, clean};
 use super::{Ctx, exit};
-use git_beads::graph::{Node, Universe};
-use git_beads::model::json::to_string as js;
-use git_beads::model::{Form, Issue, codec};
-use git_beads::ops;
-use serde_json::{Value, json};
+use git_beads::model::Issue;
+use git_beads::{IssueDetail, Link};
 
 #[derive(clap::Args, Debug)]
 pub struct ShowArgs {
@@ -16,93 +13,21 @@ pub struct ShowArgs {
     pub ids: Vec<String>,
 }
 
-/// A dependency or dependent, with the other issue's headline.
-struct Link {
-    id: String,
-    dep_type: String,
-    title: Option<String>,
-    status: Option<String>,
-    priority: Option<u8>,
-}
-
-fn links(u: &Universe<'_>, n: Node) -> (Vec<Link>, Vec<Link>) {
-    let headline = |m: Option<Node>| {
-        m.map(|m| {
-            let (_, idx, r) = u.locate(m);
-            (idx.title(r).to_string(), idx.status(r).to_string(), idx.priority(r))
-        })
-    };
-    let deps = ops::dependencies_of(u, n)
-        .into_iter()
-        .map(|(id, ty, target)| {
-            let h = headline(target);
-            Link {
-                id,
-                dep_type: ty,
-                title: h.as_ref().map(|h| h.0.clone()),
-                status: h.as_ref().map(|h| h.1.clone()),
-                priority: h.map(|h| h.2),
-            }
-        })
-        .collect();
-    let dependents = ops::dependents_of(u, n)
-        .into_iter()
-        .map(|(m, ty)| {
-            let h = headline(Some(m)).expect("a resolved node has a headline");
-            Link { id: u.id(m).to_string(), dep_type: ty, title: Some(h.0), status: Some(h.1), priority: Some(h.2) }
-        })
-        .collect();
-    (deps, dependents)
-}
-
-fn issue_json(issue: &Issue, deps: &[Link], dependents: &[Link], namespace: &str, visibility: &str) -> String {
-    let headline = |l: Option<&Link>| match l {
-        Some(l) => format!(",\"title\":{},\"status\":{},\"priority\":{}", js(&l.title), js(&l.status), js(&l.priority)),
-        None => String::new(),
-    };
-    let mut s = codec::to_beads_json_open(issue, Form::Beads, &|d| headline(deps.iter().find(|l| l.id == d.id)));
-    let dependents: Vec<Value> = dependents
-        .iter()
-        .map(|l| json!({ "id": l.id, "title": l.title, "status": l.status, "priority": l.priority, "dependency_type": l.dep_type }))
-        .collect();
-    s.push_str(&format!(",\"dependents\":{}", js(&Value::from(dependents))));
-    if let Some(p) = issue.parent() {
-        s.push_str(&format!(",\"parent\":{}", js(&p)));
-    }
-    s.push_str(&format!(",\"namespace\":{},\"visibility\":{}", js(&namespace), js(&visibility)));
-    s.push('}');
-    s
-}
-
 pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<u8> {
     let inputs: Vec<&str> = a.ids.iter().map(String::as_str).collect();
-    let view = ctx.view_for(&inputs)?;
-    let u = view.universe();
-    let mut shown = Vec::new();
-    for typed in &a.ids {
-        let n = view.resolve(&ctx.store(), &u, typed)?;
-        let issue = view.issue(&ctx.store(), &u, n)?;
-        shown.push((n, issue));
-    }
+    let shown = ctx.beads.show_all(&inputs)?;
     if ctx.ui.json {
-        let values: Vec<String> = shown
-            .iter()
-            .map(|(n, issue)| {
-                let (deps, dependents) = links(&u, *n);
-                issue_json(issue, &deps, &dependents, view.namespace_of(&u, *n).short(), view.visibility(&u, *n).as_str())
-            })
-            .collect();
-        ctx.ui.json_array(values)?;
+        ctx.ui.json_array(shown.iter().map(IssueDetail::json))?;
         return Ok(exit::OK);
     }
-    for (k, (n, issue)) in shown.iter().enumerate() {
+    let multi = ctx.beads.view_namespaces()?.len() > 1;
+    let canonical = ctx.store().canonical()?;
+    for (k, d) in shown.iter().enumerate() {
         if k > 0 {
             ctx.ui.line("")?;
         }
-        let (deps, dependents) = links(&u, *n);
-        let place = (view.is_multi() || *view.namespace_of(&u, *n) != ctx.store().canonical()?)
-            .then(|| format!("{} ({})", view.namespace_of(&u, *n), view.visibility(&u, *n).as_str()));
-        print_issue(ctx, issue, &deps, &dependents, place)?;
+        let place = (multi || d.namespace != canonical).then(|| format!("{} ({})", d.namespace, d.visibility.as_str()));
+        print_issue(ctx, &d.issue, &d.dependencies, &d.dependents, place)?;
     }
     Ok(exit::OK)
 }

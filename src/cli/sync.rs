@@ -3,7 +3,7 @@
 use super::ui::clean;
 use super::{Ctx, exit};
 use git_beads::proposals::{self, RemoteSync};
-use git_beads::sync::{self, Action, NsReport, Options};
+use git_beads::sync::{self, Action, NsReport};
 
 #[derive(clap::Args, Debug)]
 pub struct SyncArgs {
@@ -114,37 +114,25 @@ fn print_reports(ctx: &mut Ctx, reports: &[RemoteSync]) -> anyhow::Result<u8> {
 }
 
 pub fn sync_cmd(ctx: &mut Ctx, a: SyncArgs) -> anyhow::Result<u8> {
-    let actor = ctx.actor();
-    let mut reports = Vec::new();
-    let mut failed: Vec<(String, anyhow::Error)> = Vec::new();
     // One remote failing (an upstream that refuses a contributor's pushes,
     // say) does not keep the others from syncing.
-    for remote in remotes(ctx, &a.remote)? {
-        let done = (|| -> anyhow::Result<RemoteSync> {
-            let report = sync::sync(&ctx.store(), &actor, &remote, Options { push: !a.no_push })?;
-            Ok(RemoteSync { proposals: proposals::reconcile(&ctx.store(), &actor, &remote)?, report })
-        })();
-        match done {
-            Ok(r) => reports.push(r),
-            Err(e) => failed.push((remote, e)),
-        }
+    let out = ctx.beads.sync(a.remote.as_deref(), !a.no_push)?;
+    if out.failed.is_empty() {
+        return print_reports(ctx, &out.synced);
     }
-    if failed.is_empty() {
-        return print_reports(ctx, &reports);
+    if !out.synced.is_empty() {
+        print_reports(ctx, &out.synced)?;
     }
-    if !reports.is_empty() {
-        print_reports(ctx, &reports)?;
-    }
-    let mut failed = failed.into_iter();
+    let mut failed = out.failed.into_iter();
     let (first_remote, first) = failed.next().expect("one failure");
     for (remote, e) in failed {
         ctx.ui.warn(&format!("sync with {remote} failed too: {}", clean(&e.to_string(), true)));
     }
-    if reports.is_empty() {
-        return Err(first);
+    if out.synced.is_empty() {
+        return Err(first.into());
     }
-    let synced: Vec<&str> = reports.iter().map(|r| r.report.remote.as_str()).collect();
-    Err(first.context(format!("sync with {first_remote} failed ({} synced)", synced.join(", "))))
+    let synced: Vec<&str> = out.synced.iter().map(|r| r.report.remote.as_str()).collect();
+    Err(anyhow::Error::new(first).context(format!("sync with {first_remote} failed ({} synced)", synced.join(", "))))
 }
 
 pub fn fetch(ctx: &mut Ctx, a: RemoteArg) -> anyhow::Result<u8> {
