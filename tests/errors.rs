@@ -337,3 +337,35 @@ fn import_never_overwrites_an_unreadable_blob() {
     );
     assert_eq!(env.tip(&dir, "refs/beads/heads/main"), tip);
 }
+
+#[test]
+fn q_on_a_branch_never_reuses_an_id_the_canonical_namespace_has() {
+    // What `q` draws on a fresh branch namespace with this seed...
+    let env = Env::new();
+    let probe = env.beads_repo("probe");
+    env.git(&probe, &["checkout", "-q", "-b", "feature"]);
+    let drawn = env.ok(&probe, &["q", "first", "idea"]).trim().to_string();
+    // ...is taken in another repository's canonical namespace first.
+    let dir = env.beads_repo("r");
+    env.ok(&dir, &["create", "Canonical one", "--id", &drawn]);
+    env.git(&dir, &["checkout", "-q", "-b", "feature"]);
+    let got = env.ok(&dir, &["q", "first", "idea"]).trim().to_string();
+    assert_ne!(got, drawn, "q drew an ID the canonical namespace already has");
+    let shown = env.json(&dir, &["show", &drawn]);
+    assert_eq!(shown[0]["title"], "Canonical one", "the ID names one issue");
+}
+
+#[test]
+fn a_namespace_name_with_quotes_gives_valid_json() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    for name in ["a\"b", "x\"\"y"] {
+        let blocker = env.create(&dir, &[&format!("blocker in {name}"), "--ns", name]);
+        let id = env.create(&dir, &[&format!("quoted in {name}"), "--ns", name, "--deps", &blocker]);
+        for args in [&["list", "--all-ns"][..], &["ready", "--all-ns"][..], &["show", &id][..], &["blocked", "--all-ns"][..]] {
+            let rows = env.json(&dir, args);
+            let text = rows.to_string();
+            assert!(text.contains(&serde_json::to_string(&format!("heads/{name}")).unwrap()), "{args:?}: {text}");
+        }
+    }
+}
