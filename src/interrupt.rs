@@ -118,6 +118,7 @@ pub fn cleanup() {
     std::mem::forget(critical);
 }
 
+#[cfg(feature = "cli")]
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP: clean up as
 /// [`cleanup`] does, then exit with 128 + the signal number (130 for
 /// SIGINT), as a shell reports a process killed by it.

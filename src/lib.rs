@@ -9,6 +9,9 @@
 
 mod beads;
 pub mod check;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli;
 pub mod git;
 pub mod graph;
 pub mod interrupt;

@@ -1,7 +1,5 @@
 //! The `git-beads` binary: parse arguments, run, map the outcome to an exit code.
 
-mod cli;
-
 fn main() -> std::process::ExitCode {
-    cli::main()
+    git_beads::cli::main()
 }

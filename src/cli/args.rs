@@ -1,8 +1,8 @@
 //! Arguments shared by several commands, and turning their text into model values.
 
 use super::Ctx;
-use git_beads::model::{self, IssueType, Priority, Status, Timestamp};
-use git_beads::query::Filter;
+use crate::model::{self, IssueType, Priority, Status, Timestamp};
+use crate::query::Filter;
 
 /// Filters shared by the view commands (beads' flag names).
 #[derive(clap::Args, Debug, Default, Clone)]

@@ -3,7 +3,7 @@
 
 use super::ui::clean;
 use super::{Ctx, exit};
-use git_beads::check::{self, Finding, Report, Severity};
+use crate::check::{self, Finding, Report, Severity};
 use std::fmt::Write as _;
 use std::io::Write as _;
 
@@ -76,7 +76,7 @@ pub fn run(ctx: &mut Ctx, a: CheckArgs) -> anyhow::Result<u8> {
     let text = match format {
         Format::Human => human(&report),
         Format::Github => github(&report),
-        Format::Json => git_beads::model::json::to_string_pretty(&report) + "\n",
+        Format::Json => crate::model::json::to_string_pretty(&report) + "\n",
         Format::Junit => junit(&report),
     };
     match format {

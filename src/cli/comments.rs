@@ -3,7 +3,7 @@
 use super::args;
 use super::ui::clean;
 use super::{Ctx, UsageError, exit};
-use git_beads::model::Comment;
+use crate::model::Comment;
 use serde_json::json;
 use std::path::PathBuf;
 

@@ -3,8 +3,8 @@
 
 use super::args;
 use super::{Ctx, UsageError, exit};
-use git_beads::model::DepType;
-use git_beads::ops::NewIssue;
+use crate::model::DepType;
+use crate::ops::NewIssue;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]

@@ -2,9 +2,9 @@
 
 use super::ui::clean;
 use super::{Ctx, UsageError, exit};
-use git_beads::graph::{Node, Universe};
-use git_beads::model::DepType;
-use git_beads::ops;
+use crate::graph::{Node, Universe};
+use crate::model::DepType;
+use crate::ops;
 use serde_json::json;
 use std::collections::HashSet;
 

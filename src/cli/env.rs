@@ -3,8 +3,8 @@
 //! overrides) and what `check` learns from the CI system.
 
 use super::UsageError;
-use git_beads::model::Timestamp;
-use git_beads::store::{Options, config_parameters};
+use crate::model::Timestamp;
+use crate::store::{Options, config_parameters};
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())

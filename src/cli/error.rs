@@ -4,7 +4,7 @@
 //! wording; the hints, which name commands and flags, live here.
 
 use super::ui;
-use git_beads::{check, git, model, ops, proposals, remote, store};
+use crate::{check, git, model, ops, proposals, remote, store};
 use serde_json::{Value, json};
 
 /// Exit codes (documented in docs/cli.md).
@@ -86,7 +86,7 @@ fn known(c: &(dyn std::error::Error + 'static)) -> Option<Class> {
         let hint = classify(inner).hint.unwrap_or_else(|| "fix the cause and run the check again".into());
         return Some(Class::new(exit::USAGE, "CANNOT_CHECK").hint(hint));
     }
-    if let Some(e) = c.downcast_ref::<git_beads::Error>() {
+    if let Some(e) = c.downcast_ref::<crate::Error>() {
         return Some(of_front_door(e));
     }
     if let Some(e) = c.downcast_ref::<check::Error>() {
@@ -113,8 +113,8 @@ fn known(c: &(dyn std::error::Error + 'static)) -> Option<Class> {
     invalid.then(|| Class::new(exit::INVALID, "VALIDATION_FAILED"))
 }
 
-fn of_front_door(e: &git_beads::Error) -> Class {
-    use git_beads::Error as E;
+fn of_front_door(e: &crate::Error) -> Class {
+    use crate::Error as E;
     match e {
         E::Store(e) => of_store(e),
         E::Op(e) => of_ops(e),
@@ -123,7 +123,6 @@ fn of_front_door(e: &git_beads::Error) -> Class {
         E::Check(e) => of_check(e),
         E::Git(e) => of_git(e),
         E::Field(_) | E::Id(_) | E::Time(_) => Class::new(exit::INVALID, "VALIDATION_FAILED"),
-        _ => Class::new(exit::ERROR, "ERROR"),
     }
 }
 
@@ -142,7 +141,6 @@ fn of_check(e: &check::Error) -> Class {
                 }
                 C::MissingRevision { shallow: true, .. } | C::NoCommonHistory { .. } => more_history.into(),
                 C::MissingRevision { shallow: false, .. } => "pass a branch, tag or commit that exists in this clone".into(),
-                _ => "fix the cause and run the check again".into(),
             };
             Class::new(exit::USAGE, "CANNOT_CHECK").hint(hint)
         }
@@ -151,7 +149,6 @@ fn of_check(e: &check::Error) -> Class {
         check::Error::Remote(e) => of_remote(e),
         check::Error::Store(e) => of_store(e),
         check::Error::Git(e) => of_git(e),
-        _ => Class::new(exit::ERROR, "ERROR"),
     }
 }
 
@@ -169,7 +166,6 @@ fn of_proposals(e: &proposals::Error) -> Class {
         E::Remote(e) => of_remote(e),
         E::Op(e) => of_ops(e),
         E::Store(e) => of_store(e),
-        _ => Class::new(exit::ERROR, "ERROR"),
     }
 }
 
@@ -199,7 +195,6 @@ fn of_ops(e: &ops::Error) -> Class {
         E::ImportRefused { lines, .. } => Class::new(exit::INVALID, "VALIDATION_FAILED")
             .with("lines", json!(lines.iter().map(|(n, m)| json!({ "line": n, "error": m })).collect::<Vec<_>>())),
         E::Store(e) => of_store(e),
-        _ => Class::new(exit::ERROR, "ERROR"),
     }
 }
 
@@ -223,7 +218,6 @@ fn of_remote(e: &remote::Error) -> Class {
         E::NotPushable { .. } => Class::new(exit::SYNC, "NOT_PUSHABLE"),
         E::Git(e) => of_git(e),
         E::Store(e) => of_store(e),
-        _ => Class::new(exit::SYNC, "ERROR"),
     }
 }
 
@@ -367,8 +361,8 @@ mod tests {
         assert_eq!(code_of(check::Error::CannotCheck(check::CannotCheck::NoBeadsRefs { remote: None })), (exit::USAGE, "CANNOT_CHECK"));
         assert_eq!(code_of(std::io::Error::other("disk")), (exit::ERROR, "ERROR"));
         // Through the front door.
-        assert_eq!(code_of(git_beads::Error::Op(ops::Error::Store(nf()))), (exit::NOT_FOUND, "ISSUE_NOT_FOUND"));
-        assert_eq!(code_of(git_beads::Error::from(nf())), (exit::NOT_FOUND, "ISSUE_NOT_FOUND"));
+        assert_eq!(code_of(crate::Error::Op(ops::Error::Store(nf()))), (exit::NOT_FOUND, "ISSUE_NOT_FOUND"));
+        assert_eq!(code_of(crate::Error::from(nf())), (exit::NOT_FOUND, "ISSUE_NOT_FOUND"));
         let stale = store::Error::Locked { path: "/x.lock".into(), age_secs: 3, stale: true };
         let c = classify(&stale.into());
         assert_eq!((c.exit, c.code), (exit::LOCKED, "STALE_LOCK"));

@@ -9,10 +9,10 @@
 
 use super::ui::clean;
 use super::{Ctx, UsageError, exit};
+use crate::check;
+use crate::git::INTERNAL_ENV;
+use crate::store::{Kind, Store};
 use anyhow::Context as _;
-use git_beads::check;
-use git_beads::git::INTERNAL_ENV;
-use git_beads::store::{Kind, Store};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -256,15 +256,15 @@ fn pre_push(ctx: &mut Ctx, args: &[String]) -> anyhow::Result<()> {
         ctx.ui.status("git-beads: a dry run; beads namespaces not synced");
         return Ok(());
     }
-    let known = git_beads::git::Git::new(ctx.store().repo().git_dir()).remotes()?;
+    let known = crate::git::Git::new(ctx.store().repo().git_dir()).remotes()?;
     if !known.contains(remote) {
         return Ok(()); // a push to a URL: no beads remote to sync with
     }
-    if !git_beads::sync::remotes_in_use(&ctx.store())?.contains(remote) {
+    if !crate::sync::remotes_in_use(&ctx.store())?.contains(remote) {
         return Ok(());
     }
-    let report = git_beads::sync::sync(&ctx.store(), &ctx.actor(), remote, git_beads::sync::Options { push: true })?;
-    let changed = report.namespaces.iter().filter(|n| n.action != git_beads::sync::Action::UpToDate).count();
+    let report = crate::sync::sync(&ctx.store(), &ctx.actor(), remote, crate::sync::Options { push: true })?;
+    let changed = report.namespaces.iter().filter(|n| n.action != crate::sync::Action::UpToDate).count();
     ctx.ui.status(&format!("git-beads: beads namespaces synced with {remote} ({changed} changed)"));
     Ok(())
 }
@@ -295,7 +295,7 @@ fn commit_msg(ctx: &mut Ctx, args: &[String]) -> anyhow::Result<()> {
     if names.is_empty() {
         return Ok(());
     }
-    let view = git_beads::view::View::open(&ctx.store(), &ctx.store().issue_namespaces()?)?;
+    let view = crate::view::View::open(&ctx.store(), &ctx.store().issue_namespaces()?)?;
     let u = view.universe();
     let resolver = check::Resolver::new(&ctx.store(), &view, &u);
     for m in names.iter().filter(|m| resolver.counts(m)) {
@@ -335,7 +335,7 @@ fn commit_message(text: &str, comment: Option<String>) -> String {
 /// After a merge: branch namespaces whose branch is now merged here and
 /// still hold open issues, with the command that keeps them.
 fn post_merge(ctx: &mut Ctx) -> anyhow::Result<()> {
-    let git = git_beads::git::Git::new(ctx.store().repo().git_dir());
+    let git = crate::git::Git::new(ctx.store().repo().git_dir());
     let canonical = ctx.store().canonical()?;
     let current = ctx.store().current_branch();
     for ns in ctx.store().namespaces()? {
@@ -352,7 +352,7 @@ fn post_merge(ctx: &mut Ctx) -> anyhow::Result<()> {
             continue;
         }
         let snap = ctx.store().snapshot(&ns)?;
-        let open = snap.index.rows().filter(|r| !git_beads::store::index::status_code::is_done(r.index.status_code(r.row))).count();
+        let open = snap.index.rows().filter(|r| !crate::store::index::status_code::is_done(r.index.status_code(r.row))).count();
         if open > 0 {
             ctx.ui.warn(&format!(
                 "git-beads: {branch} is merged here and its namespace has {open} open issue{}: `git beads promote --all-from {branch}` keeps them",

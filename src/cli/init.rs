@@ -2,7 +2,7 @@
 //! changes nothing and says so.
 
 use super::{Ctx, exit};
-use git_beads::InitOptions;
+use crate::InitOptions;
 
 #[derive(clap::Args, Debug)]
 pub struct InitArgs {
@@ -43,7 +43,7 @@ pub fn run(ctx: &mut Ctx, a: InitArgs) -> anyhow::Result<u8> {
         prefix: a.prefix,
         branch: a.branch,
         project: a.project,
-        contributor_planning: a.contributor.then(|| if git_beads::is_local_path(&planning) { expand_home(&planning) } else { planning }),
+        contributor_planning: a.contributor.then(|| if crate::is_local_path(&planning) { expand_home(&planning) } else { planning }),
     };
     let r = ctx.beads.init(&opts)?;
     if ctx.ui.json {

@@ -2,8 +2,8 @@
 //! sorted by ID, dependencies and comments embedded.
 
 use super::{Ctx, exit};
+use crate::model::{Form, codec};
 use anyhow::Context as _;
-use git_beads::model::{Form, codec};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 

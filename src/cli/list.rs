@@ -4,11 +4,11 @@
 use super::args::FilterArgs;
 use super::ui::{Style, clean, truncate};
 use super::{Ctx, UsageError, exit};
-use git_beads::graph::{Blocker, ReadySort};
-use git_beads::{ListQuery, ReadyQuery, Row, Rows};
+use crate::graph::{Blocker, ReadySort};
+use crate::{ListQuery, ReadyQuery, Row, Rows};
 
-use git_beads::query::{self, GroupBy, ListSort};
-use git_beads::store::index::status_code;
+use crate::query::{self, GroupBy, ListSort};
+use crate::store::index::status_code;
 use std::io::Write as _;
 
 #[derive(clap::Args, Debug)]
@@ -94,9 +94,9 @@ pub struct StaleArgs {
 }
 
 /// How a namespace is shown in a row: a branch by its name, others by their short ref.
-pub fn ns_label(ns: &git_beads::store::Namespace) -> String {
+pub fn ns_label(ns: &crate::store::Namespace) -> String {
     match ns.kind() {
-        git_beads::store::Kind::Branch(b) => b.to_string(),
+        crate::store::Kind::Branch(b) => b.to_string(),
         _ => ns.short().to_string(),
     }
 }
@@ -113,7 +113,7 @@ fn print_rows(ctx: &mut Ctx, rows: &Rows, suffix: &dyn Fn(&Row) -> String) -> an
         let assignee = row.assignee().map(|a| format!("  @{}", clean(a, true))).unwrap_or_default();
         let head_len = ns_w + id_w + 2 + 2 + 2 + 11 + 1 + 8 + 1;
         // Where it has travelled, when that is not plain from the namespace.
-        let proposed = if row.visibility() == git_beads::view::Visibility::Proposed { "  (proposed)" } else { "" };
+        let proposed = if row.visibility() == crate::view::Visibility::Proposed { "  (proposed)" } else { "" };
         let tail = format!("{assignee}{proposed}{}", suffix(row));
         let title = clean(row.title(), true);
         let title = match width {
@@ -270,7 +270,7 @@ pub fn stats(ctx: &mut Ctx, _a: StatsArgs) -> anyhow::Result<u8> {
     let an = u.analyze();
     let now = ctx.store().now().as_micros();
     let summary = query::summary(&u, &an, now);
-    let everything = git_beads::query::Filter { all: true, ..Default::default() };
+    let everything = crate::query::Filter { all: true, ..Default::default() };
     let breakdowns: Vec<serde_json::Value> = [("status", GroupBy::Status), ("type", GroupBy::Type), ("priority", GroupBy::Priority)]
         .into_iter()
         .map(|(name, by)| serde_json::json!({ "dimension": name, "counts": query::count_by(&u, &everything, by).1 }))

@@ -2,7 +2,7 @@
 
 use super::ui::clean;
 use super::{Ctx, exit};
-use git_beads::store::history;
+use crate::store::history;
 
 #[derive(clap::Args, Debug)]
 pub struct LogArgs {
@@ -20,7 +20,7 @@ pub fn run(ctx: &mut Ctx, a: LogArgs) -> anyhow::Result<u8> {
     let (ns, id) = match view.resolve(&ctx.store(), &u, &a.issue) {
         Ok(n) => (view.locate(&u, n).snapshot.namespace.clone(), u.id(n).to_string()),
         Err(e) => match view.snapshots.first() {
-            Some(s) if git_beads::model::id::validate_id(&a.issue).is_ok() => {
+            Some(s) if crate::model::id::validate_id(&a.issue).is_ok() => {
                 let log = history::issue_log(&ctx.store(), &s.namespace, &a.issue, a.limit)?;
                 if log.entries.is_empty() && !log.shallow {
                     return Err(e.into());

@@ -24,12 +24,12 @@ mod sync;
 pub mod ui;
 mod unlock;
 
+use crate::store::{Actor, Namespace, Store};
+use crate::view::View;
+use crate::{Beads, Scope, Targets};
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 pub use error::{InvalidInput, UsageError, exit};
-use git_beads::store::{Actor, Namespace, Store};
-use git_beads::view::View;
-use git_beads::{Beads, Scope, Targets};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use ui::{ColorChoice, Ui};
@@ -234,8 +234,8 @@ impl Ctx {
 /// Parses the command line, runs it, and maps the outcome to an exit code.
 pub fn main() -> ExitCode {
     // SIGINT/SIGTERM/SIGHUP remove our lock and temporary files and end the
-    // git processes we started (git_beads::interrupt).
-    if let Err(e) = git_beads::interrupt::install() {
+    // git processes we started (crate::interrupt).
+    if let Err(e) = crate::interrupt::install() {
         eprintln!("warning: could not install the signal handler: {e}");
     }
     let cli = Cli::parse();
@@ -250,7 +250,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-fn open(cli: &Cli, opts: git_beads::store::Options) -> anyhow::Result<Store> {
+fn open(cli: &Cli, opts: crate::store::Options) -> anyhow::Result<Store> {
     let mut dir = std::env::current_dir().context("could not read the current directory")?;
     for d in &cli.dir {
         dir = dir.join(d);
@@ -280,7 +280,7 @@ fn run(mut cli: Cli, mut ui: Ui) -> (anyhow::Result<u8>, Ui) {
     };
     let mut store = store;
     if let Some(t) = &cli.timeout {
-        match git_beads::model::time::parse_duration(t) {
+        match crate::model::time::parse_duration(t) {
             Ok(d) => store.set_network_timeout(d),
             Err(e) => return (Err(anyhow::Error::new(UsageError(format!("--timeout: {e}")))), ui),
         }

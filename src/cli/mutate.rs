@@ -3,8 +3,8 @@
 use super::args;
 use super::ui::clean;
 use super::{Ctx, UsageError, exit};
-use git_beads::model::Issue;
-use git_beads::ops::Changes;
+use crate::model::Issue;
+use crate::ops::Changes;
 use serde_json::json;
 
 #[derive(clap::Args, Debug)]
@@ -70,7 +70,7 @@ pub struct UpdateArgs {
     pub force: bool,
 }
 
-fn optional_when(ctx: &Ctx, s: &Option<String>) -> anyhow::Result<Option<Option<git_beads::model::Timestamp>>> {
+fn optional_when(ctx: &Ctx, s: &Option<String>) -> anyhow::Result<Option<Option<crate::model::Timestamp>>> {
     Ok(match s.as_deref() {
         None => None,
         Some("") => Some(None),

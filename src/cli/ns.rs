@@ -1,9 +1,9 @@
 //! `ns list` and `ns prune`: the namespaces, and those of deleted branches.
 
 use super::{Ctx, exit};
-use git_beads::proposals::{self};
-use git_beads::store::Kind;
-use git_beads::sync;
+use crate::proposals::{self};
+use crate::store::Kind;
+use crate::sync;
 use serde_json::json;
 
 #[derive(clap::Subcommand, Debug)]
@@ -34,7 +34,7 @@ pub fn ns(ctx: &mut Ctx, c: NsCommand) -> anyhow::Result<u8> {
                     continue;
                 }
                 let snap = ctx.store().snapshot(&ns)?;
-                let open = snap.index.rows().filter(|r| !git_beads::store::index::status_code::is_done(r.index.status_code(r.row))).count();
+                let open = snap.index.rows().filter(|r| !crate::store::index::status_code::is_done(r.index.status_code(r.row))).count();
                 let visibility = match ns.kind() {
                     _ if ns == canonical => "canonical",
                     Kind::Proposal(_) => "proposed",
@@ -47,7 +47,7 @@ pub fn ns(ctx: &mut Ctx, c: NsCommand) -> anyhow::Result<u8> {
                 };
                 rows.push(json!({
                     "namespace": ns.refname(),
-                    "remote": git_beads::remote::remote_for(&ctx.store(), &ns).or_else(|| offered.get(ns.refname()).cloned()),
+                    "remote": crate::remote::remote_for(&ctx.store(), &ns).or_else(|| offered.get(ns.refname()).cloned()),
                     "issues": snap.index.len(),
                     "open_issues": open,
                     "visibility": visibility,

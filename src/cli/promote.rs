@@ -2,8 +2,8 @@
 
 use super::list::ns_label;
 use super::{Ctx, UsageError, exit};
-use git_beads::ops;
-use git_beads::store::{Kind, Namespace};
+use crate::ops;
+use crate::store::{Kind, Namespace};
 
 #[derive(clap::Args, Debug)]
 pub struct PromoteArgs {

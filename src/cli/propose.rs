@@ -3,7 +3,7 @@
 
 use super::ui::clean;
 use super::{Ctx, exit};
-use git_beads::proposals::{self, State};
+use crate::proposals::{self, State};
 #[derive(clap::Args, Debug)]
 pub struct ProposeArgs {
     /// Issues to offer (any unique prefix).

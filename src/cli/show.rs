@@ -3,8 +3,8 @@
 
 use super::ui::{Style, clean};
 use super::{Ctx, exit};
-use git_beads::model::Issue;
-use git_beads::{IssueDetail, Link};
+use crate::model::Issue;
+use crate::{IssueDetail, Link};
 
 #[derive(clap::Args, Debug)]
 pub struct ShowArgs {

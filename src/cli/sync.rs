@@ -2,8 +2,8 @@
 
 use super::ui::clean;
 use super::{Ctx, exit};
-use git_beads::proposals::{self, RemoteSync};
-use git_beads::sync::{self, Action, NsReport};
+use crate::proposals::{self, RemoteSync};
+use crate::sync::{self, Action, NsReport};
 
 #[derive(clap::Args, Debug)]
 pub struct SyncArgs {
@@ -27,9 +27,9 @@ fn remotes(ctx: &Ctx, given: &Option<String>) -> anyhow::Result<Vec<String>> {
         None => {
             let r = proposals::remotes_to_sync(&ctx.store())?;
             if r.is_empty() {
-                return Err(git_beads::remote::Error::NoSuchRemote {
+                return Err(crate::remote::Error::NoSuchRemote {
                     name: "origin".into(),
-                    known: git_beads::git::Git::new(ctx.store().repo().git_dir()).remotes()?,
+                    known: crate::git::Git::new(ctx.store().repo().git_dir()).remotes()?,
                 }
                 .into());
             }
@@ -77,13 +77,13 @@ fn print_reports(ctx: &mut Ctx, reports: &[RemoteSync]) -> anyhow::Result<u8> {
                     ctx.ui.line(&format!("  renamed {old} -> {new}"))?;
                 }
                 for f in &n.refused {
-                    let side = if f.side == git_beads::merge::Side::Local { "local" } else { "remote" };
+                    let side = if f.side == crate::merge::Side::Local { "local" } else { "remote" };
                     ctx.ui.warn(&format!("{}: not merged: {side} {} ({})", n.namespace, f.path, f.reason));
                 }
             }
             for ans in &rs.proposals {
                 let msg = match &ans.outcome {
-                    git_beads::proposals::Outcome::Accepted { marked } => {
+                    crate::proposals::Outcome::Accepted { marked } => {
                         format!(
                             "{}: proposal {} was accepted ({}); copies here marked accepted: {}",
                             r.remote,
@@ -92,10 +92,10 @@ fn print_reports(ctx: &mut Ctx, reports: &[RemoteSync]) -> anyhow::Result<u8> {
                             if marked.is_empty() { "none".to_string() } else { marked.join(", ") }
                         )
                     }
-                    git_beads::proposals::Outcome::Rejected { reason } => {
+                    crate::proposals::Outcome::Rejected { reason } => {
                         format!("{}: proposal {} was rejected: {}", r.remote, ans.name, clean(reason, true))
                     }
-                    git_beads::proposals::Outcome::Withdrawn => {
+                    crate::proposals::Outcome::Withdrawn => {
                         format!("{}: proposal {} was taken down without being accepted", r.remote, ans.name)
                     }
                 };
@@ -138,7 +138,7 @@ pub fn sync_cmd(ctx: &mut Ctx, a: SyncArgs) -> anyhow::Result<u8> {
 pub fn fetch(ctx: &mut Ctx, a: RemoteArg) -> anyhow::Result<u8> {
     let mut fetched = Vec::new();
     for remote in remotes(ctx, &a.remote)? {
-        git_beads::remote::fetch(&ctx.store(), &remote)?;
+        crate::remote::fetch(&ctx.store(), &remote)?;
         fetched.push(remote);
     }
     let st = sync::status(&ctx.store())?;

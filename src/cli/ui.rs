@@ -88,7 +88,7 @@ impl Ui {
 
     /// Writes `v` as pretty JSON on stdout.
     pub fn json_value<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> io::Result<()> {
-        git_beads::model::json::write_pretty(&mut self.out, v).map_err(io::Error::other)?;
+        crate::model::json::write_pretty(&mut self.out, v).map_err(io::Error::other)?;
         self.out.write_all(b"\n")
     }
 
@@ -115,7 +115,7 @@ impl Ui {
     /// line `{"warning": "..."}`, so stderr stays one JSON value per line.
     pub fn warn(&self, msg: &str) {
         if !self.quiet && self.json {
-            eprintln!("{}", git_beads::model::json::to_string(&serde_json::json!({ "warning": msg })));
+            eprintln!("{}", crate::model::json::to_string(&serde_json::json!({ "warning": msg })));
         } else if !self.quiet {
             let prefix = if self.color { "\x1b[33mwarning:\x1b[0m" } else { "warning:" };
             eprintln!("{prefix} {}", clean(msg, true));

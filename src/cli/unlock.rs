@@ -2,7 +2,7 @@
 
 use super::ui::clean;
 use super::{Ctx, exit};
-use git_beads::store::refs::Refs;
+use crate::store::refs::Refs;
 
 #[derive(clap::Args, Debug)]
 pub struct UnlockArgs {
