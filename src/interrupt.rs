@@ -9,10 +9,9 @@
 //! left behind either way.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static NEXT_KEY: AtomicU64 = AtomicU64::new(1);
 static CRITICAL: Mutex<()> = Mutex::new(());
 static REGISTRY: Mutex<Registry> = Mutex::new(Registry { paths: Vec::new(), children: Vec::new() });
@@ -67,11 +66,6 @@ pub fn register_child(pid: u32) -> ChildGuard {
     ChildGuard { key }
 }
 
-/// Whether an interrupt arrived (long loops check it to stop early).
-pub fn is_interrupted() -> bool {
-    INTERRUPTED.load(Ordering::Relaxed)
-}
-
 /// Runs `f` as one step that an interrupt waits for (a ref's lock, check,
 /// write and rename).
 pub fn critical<T>(f: impl FnOnce() -> T) -> T {
@@ -90,7 +84,6 @@ pub fn terminate(pid: u32) {
 /// critical step in progress has finished. Later critical steps wait forever:
 /// call this only on the way out.
 pub fn cleanup() {
-    INTERRUPTED.store(true, Ordering::SeqCst);
     // A critical step takes microseconds; one stuck on I/O (a hung network
     // file system) must not keep the process from ending.
     let deadline = std::time::Instant::now() + std::time::Duration::from_millis(500);

@@ -14,7 +14,9 @@ pub struct Filter {
     pub statuses: Vec<String>,
     /// Include closed issues when no status is given.
     pub all: bool,
+    /// Priorities to keep (any of; empty: all).
     pub priorities: Vec<u8>,
+    /// Issue types to keep (any of; empty: all).
     pub types: Vec<String>,
     /// Exact assignee.
     pub assignee: Option<String>,
@@ -86,10 +88,15 @@ pub enum ListSort {
     /// Priority, then newest first (beads' default).
     #[default]
     Priority,
+    /// Newest first.
     Created,
+    /// Most recently updated first.
     Updated,
+    /// By title.
     Title,
+    /// By ID.
     Id,
+    /// By status, then priority.
     Status,
 }
 
@@ -210,14 +217,21 @@ pub fn stale(u: &Universe<'_>, filter: &Filter, days: u32, now_us: i64, limit: u
 /// Fields `count --by` groups on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GroupBy {
+    /// One group per status.
     Status,
+    /// One group per priority (`P0` ... `P4`).
     Priority,
+    /// One group per issue type.
     Type,
+    /// One group per assignee (and one for none).
     Assignee,
+    /// One group per label: an issue with two labels counts in both.
     Label,
 }
 
 impl GroupBy {
+    /// Reads a field name as `count --by` takes it (`type` or `issue_type`,
+    /// `label` or `labels`, any case).
     pub fn parse(s: &str) -> Option<GroupBy> {
         Some(match s.trim().to_ascii_lowercase().as_str() {
             "status" => GroupBy::Status,
@@ -233,7 +247,9 @@ impl GroupBy {
 /// One group of a count.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Group {
+    /// The key (a status, `P1`, a type, an assignee, a label).
     pub group: String,
+    /// Issues in the group.
     pub count: usize,
 }
 
@@ -269,14 +285,23 @@ pub fn count_by(u: &Universe<'_>, filter: &Filter, by: GroupBy) -> (usize, Vec<G
 /// The numbers `stats` reports.
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct Summary {
+    /// Every issue but tombstones.
     pub total_issues: usize,
+    /// Status `open`.
     pub open_issues: usize,
+    /// Status `in_progress`.
     pub in_progress_issues: usize,
+    /// Issues that are not closed and wait on an open blocker.
     pub blocked_issues: usize,
+    /// Status `deferred`.
     pub deferred_issues: usize,
+    /// Status `closed`.
     pub closed_issues: usize,
+    /// The ready frontier's size.
     pub ready_issues: usize,
+    /// Deleted issues kept as tombstones.
     pub tombstone_issues: usize,
+    /// Status `pinned`.
     pub pinned_issues: usize,
     /// Open epics with at least one child, all of them closed.
     pub epics_eligible_for_closure: usize,

@@ -1,10 +1,7 @@
 //! The cache is an optimization only: with it, without it, after it is
 //! deleted, after refs move behind the tool's back, the answers are the same.
 
-#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
-
-mod common;
-use common::Env;
+use crate::common::Env;
 use std::path::Path;
 
 const VIEWS: &[&[&str]] = &[
@@ -184,7 +181,7 @@ fn a_cold_build_reads_packed_deltified_and_loose_blobs_alike() {
     // Big enough for the cold build to read through its own pack mappings.
     let env = Env::new();
     let dir = env.beads_repo("r");
-    let data = common::shared().join("data").join("br-export-2k.jsonl");
+    let data = crate::common::shared().join("data").join("br-export-2k.jsonl");
     env.ok(&dir, &["import", data.to_str().unwrap()]);
     // Near-identical long descriptions, which `git gc` stores as deltas;
     // written after the import, they start as loose objects.

@@ -1,10 +1,7 @@
 //! `check` on real commits between real revisions, as CI runs it, and
 //! `close-from-commits` after a merge.
 
-#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
-
-mod common;
-use common::Env;
+use crate::common::Env;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 

@@ -4,10 +4,7 @@
 //! (Steps that install git-beads are skipped: the binary under test is on
 //! PATH.)
 
-#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
-
-mod common;
-use common::Env;
+use crate::common::Env;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,11 +1,8 @@
 //! End-to-end: the real binary in temporary repositories with a pinned
 //! environment, comparing whole outputs. Every run also checks that the
-//! working tree, the index and HEAD were left alone (see common::Env::run).
+//! working tree, the index and HEAD were left alone (see crate::common::Env::run).
 
-#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
-
-mod common;
-use common::Env;
+use crate::common::Env;
 use serde_json::json;
 
 #[test]

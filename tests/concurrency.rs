@@ -1,10 +1,7 @@
 //! Many writers at once, as real processes: every operation lands, no lock
 //! file is involved, and the repository stays consistent.
 
-#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
-
-mod common;
-use common::Env;
+use crate::common::Env;
 use std::process::{Command, Stdio};
 
 #[test]
@@ -27,7 +24,7 @@ fn parallel_writers_in_one_clone_and_its_worktrees_lose_nothing() {
         children.push(std::thread::spawn(move || {
             for op in 0..OPS {
                 let run = |args: &[&str]| {
-                    let mut c = Command::new(common::bin());
+                    let mut c = Command::new(crate::common::bin());
                     c.env_clear();
                     for (k, v) in &vars {
                         c.env(k, v);

@@ -1,9 +1,6 @@
 //! Bad input gets a clear error and loses nothing.
 
-#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
-
-mod common;
-use common::Env;
+use crate::common::Env;
 use serde_json::json;
 
 #[test]
@@ -257,7 +254,7 @@ fn a_closed_pipe_exits_quietly() {
     for n in 0..30 {
         env.create(&dir, &[&format!("issue {n} {}", "x".repeat(400))]);
     }
-    let mut c = std::process::Command::new(common::bin());
+    let mut c = std::process::Command::new(crate::common::bin());
     c.env_clear();
     for (k, v) in &env.vars {
         c.env(k, v);

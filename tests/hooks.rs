@@ -1,10 +1,7 @@
 //! Hooks installed by `git beads hooks install`, fired by git itself, next
 //! to hooks that were there before.
 
-#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
-
-mod common;
-use common::Env;
+use crate::common::Env;
 use serde_json::json;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

@@ -1,10 +1,7 @@
 //! Interop with beads tools: import what br writes, compute the same ready and
 //! blocked sets br computes, export, re-import, and lose nothing.
 
-#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
-
-mod common;
-use common::Env;
+use crate::common::Env;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -65,7 +62,7 @@ fn by_id(jsonl: &str) -> BTreeMap<String, Value> {
 #[test]
 fn br_export_round_trip_and_same_frontier() {
     let env = Env::new();
-    let data = common::shared().join("data").join("br-export-2k.jsonl");
+    let data = crate::common::shared().join("data").join("br-export-2k.jsonl");
     let original = std::fs::read_to_string(&data).unwrap();
 
     let a = env.repo("a");
@@ -165,7 +162,7 @@ fn a_clone_without_a_configured_prefix_takes_the_one_its_issues_use() {
     let env = Env::new();
     let dir = env.repo("some-dir");
     env.ok(&dir, &["init"]);
-    let data = common::shared().join("data").join("br-export-2k.jsonl");
+    let data = crate::common::shared().join("data").join("br-export-2k.jsonl");
     env.ok(&dir, &["import", data.to_str().unwrap()]);
     env.ok(&dir, &["create", "An odd one", "--id", "zz-0001"]);
     let out = env.json(&dir, &["init"]);

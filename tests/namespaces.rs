@@ -1,9 +1,6 @@
 //! Namespaces: branch-scoped issues, seed 002's ID grammar, the planning
 //! remote, propose/accept/reject/withdraw, promote, and `ns`.
-#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
-
-mod common;
-use common::Env;
+use crate::common::Env;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 

@@ -3,9 +3,6 @@
 //! a fixed point; the three-way merge is symmetric, idempotent and
 //! keeps every edit the rules say survives in whatever order three clones sync; an import of
 //! arbitrary JSONL applies whole or not at all.
-#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
-
-mod common;
 use git_beads::merge::merge_issues;
 use git_beads::model::issue::{Comment, CommentId};
 use git_beads::model::{DepType, Dependency, Issue, Priority, Status, Timestamp, codec};
@@ -253,7 +250,7 @@ proptest! {
 
     #[test]
     fn an_import_applies_whole_or_not_at_all(lines in prop::collection::vec(line(), 1..12)) {
-        let env = common::Env::new();
+        let env = crate::common::Env::new();
         let dir = env.beads_repo("r");
         let file = env.path("in.jsonl");
         let text: String = lines.iter().map(|(l, _)| format!("{l}\n")).collect();

@@ -3,10 +3,7 @@
 //! remote that hangs, clones racing to push, remotes and collaborators that
 //! send what they should not, a damaged cache. Each test is named after
 //! what once broke.
-#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
-
-mod common;
-use common::{Daemon, Env};
+use crate::common::{Daemon, Env};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,7 +13,7 @@ use std::time::{Duration, Instant};
 /// Where the blob of issue `id` lives in a namespace tree.
 /// The JSON error a failed `--json` command printed (its last stderr line;
 /// warnings before it are JSON lines too).
-fn json_error(r: &common::Run) -> Value {
+fn json_error(r: &crate::common::Run) -> Value {
     let last = r.stderr.lines().last().unwrap_or("");
     serde_json::from_str(last).unwrap_or_else(|e| panic!("stderr does not end in JSON ({e}): {}", r.stderr))
 }
@@ -53,9 +50,9 @@ fn acknowledged_writes_survive_pack_refs_and_gc_running_beside_them() {
                 s.spawn(move || (0..EACH).map(|i| env.run(dir, &["create", &format!("w{w} i{i}")])).collect::<Vec<_>>())
             })
             .collect();
-        let runs: Vec<common::Run> = writers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect();
+        let runs: Vec<crate::common::Run> = writers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect();
         stop.store(true, Ordering::Relaxed);
-        let failed: Vec<&common::Run> = runs.iter().filter(|r| r.code != 0).collect();
+        let failed: Vec<&crate::common::Run> = runs.iter().filter(|r| r.code != 0).collect();
         assert!(failed.is_empty(), "{} creates failed, the first: {}", failed.len(), failed[0].stderr);
         runs.iter().map(|r| r.stdout.trim().to_string()).collect()
     });
@@ -437,7 +434,7 @@ fn five_clones_syncing_at_once_over_git_daemon_all_succeed() {
                 made.push(env.create(d, &[&format!("round {round} clone {i} #{k}")]));
             }
         }
-        let results: Vec<common::Run> = std::thread::scope(|s| {
+        let results: Vec<crate::common::Run> = std::thread::scope(|s| {
             let hs: Vec<_> = dirs.iter().map(|d| s.spawn(|| env.run(d, &["sync", "--json"]))).collect();
             hs.into_iter().map(|h| h.join().unwrap()).collect()
         });
@@ -469,7 +466,7 @@ fn a_damaged_index_file_is_detected_and_rebuilt_never_believed() {
     let dir = env.beads_repo("r");
     let file = env.path("in.jsonl");
     // 400 real issues from br's export: an index of about 400 KB.
-    let text = std::fs::read_to_string(common::shared().join("data/br-export-2k.jsonl")).unwrap();
+    let text = std::fs::read_to_string(crate::common::shared().join("data/br-export-2k.jsonl")).unwrap();
     std::fs::write(&file, text.lines().take(400).map(|l| format!("{l}\n")).collect::<String>()).unwrap();
     env.ok(&dir, &["import", file.to_str().unwrap()]);
     let args = ["list", "--all", "--limit", "0", "--json"];

@@ -1,10 +1,7 @@
 //! git-beads as a git subcommand: the manual behind `git help beads`, shell
 //! completions, and commands that work outside any repository.
 
-#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
-
-mod common;
-use common::Env;
+use crate::common::Env;
 use std::process::Command;
 
 fn bash(script: &str) -> String {
@@ -84,7 +81,7 @@ fn the_binary_installs_its_manual_beside_itself() {
     let prefix = env.path("prefix");
     std::fs::create_dir_all(prefix.join("bin")).unwrap();
     let bin = prefix.join("bin/git-beads");
-    std::fs::copy(common::bin(), &bin).unwrap();
+    std::fs::copy(crate::common::bin(), &bin).unwrap();
     let out =
         Command::new(&bin).args(["man", "--install", "--json"]).current_dir(env.path("")).env("HOME", env.path("home")).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

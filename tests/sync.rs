@@ -1,9 +1,6 @@
 //! Sync between real clones through real remotes: bare repositories over
 //! file paths and a real `git daemon` on 127.0.0.1.
-#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
-
-mod common;
-use common::{Daemon, Env};
+use crate::common::{Daemon, Env};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -447,7 +444,7 @@ fn local_writers_during_sync_lose_nothing() {
             let (vars, x, target) = (env.vars.clone(), x.clone(), target.clone());
             std::thread::spawn(move || {
                 for op in 0..OPS {
-                    let mut c = Command::new(common::bin());
+                    let mut c = Command::new(crate::common::bin());
                     c.env_clear();
                     for (k, v) in &vars {
                         c.env(k, v);

@@ -2,8 +2,7 @@
 //! random orders, always converge to one tree in which every edit the merge
 //! rules say survives did survive.
 
-mod common;
-use common::Env;
+use crate::common::Env;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

@@ -7,24 +7,33 @@ use crate::{check, git, model, ops, proposals, remote, store};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// Reading or writing a namespace (a lost race, a damaged blob, a ref
+    /// that could not be locked, ...).
     #[error(transparent)]
     Store(#[from] store::Error),
+    /// An operation refused (blocked, already claimed, a cycle, ...).
     #[error(transparent)]
     Op(#[from] ops::Error),
+    /// A remote: missing, unreachable, refusing a push.
     #[error(transparent)]
     Remote(#[from] remote::Error),
+    /// Proposing, accepting or rejecting issues.
     #[error(transparent)]
     Proposal(#[from] proposals::Error),
+    /// A CI check that could not run.
     #[error(transparent)]
     Check(#[from] check::Error),
+    /// A git command failed (with the command and its stderr) or hung.
     #[error(transparent)]
     Git(#[from] git::Error),
     /// A value given to the call that it cannot use (a field, a priority, a
     /// date, an ID), named with the value.
     #[error(transparent)]
     Field(#[from] model::FieldError),
+    /// An issue ID that is not well formed.
     #[error(transparent)]
     Id(#[from] model::id::IdError),
+    /// A date or duration that cannot be read.
     #[error(transparent)]
     Time(#[from] model::time::TimeError),
 }
@@ -50,6 +59,9 @@ pub enum ErrorKind {
     Blocked,
     /// Someone else holds the issue.
     AlreadyClaimed,
+    /// The issue's status does not allow the action (claiming a closed
+    /// issue, reopening an open one).
+    WrongStatus,
     /// Other writers kept moving the namespace, or a ref lock is in the way.
     Contended,
     /// A ref lock was left by a process that is gone.
@@ -110,6 +122,13 @@ impl Error {
     pub fn is_claimed(&self) -> bool {
         self.kind() == ErrorKind::AlreadyClaimed
     }
+
+    /// Whether a claim lost a race: another agent holds the issue, or took
+    /// and closed it between this caller's read and its claim. A worker
+    /// polling the ready frontier takes the next issue.
+    pub fn is_taken(&self) -> bool {
+        matches!(self.kind(), ErrorKind::AlreadyClaimed | ErrorKind::WrongStatus)
+    }
 }
 
 fn store_kind(e: &store::Error) -> ErrorKind {
@@ -139,6 +158,7 @@ fn op_kind(e: &ops::Error) -> ErrorKind {
     match e {
         E::Blocked { .. } => ErrorKind::Blocked,
         E::Claimed { .. } => ErrorKind::AlreadyClaimed,
+        E::WrongStatus { .. } => ErrorKind::WrongStatus,
         E::Cycle { .. } | E::SelfDependency { .. } => ErrorKind::Cycle,
         E::Store(e) => store_kind(e),
         _ => ErrorKind::Invalid,

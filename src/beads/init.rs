@@ -24,17 +24,23 @@ pub struct InitOptions {
 /// What `init` found and did.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct InitReport {
+    /// The prefix of new IDs.
     pub prefix: String,
     /// `config`, `issues` or `directory`.
     pub prefix_source: &'static str,
+    /// The branch whose namespace is canonical.
     pub canonical_branch: String,
+    /// Where new issues go (`maintainer` or `contributor`).
     pub routing: Routing,
+    /// The planning remote's URL, for a contributor.
     pub planning: Option<String>,
+    /// This project's name.
     pub project: String,
     /// The canonical namespace.
     pub namespace: String,
     /// What changed, one line each (empty: nothing).
     pub actions: Vec<String>,
+    /// Whether anything changed.
     pub changed: bool,
 }
 

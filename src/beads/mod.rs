@@ -14,7 +14,7 @@
 //!             beads.close(&[id.as_str()], Some("done"))?;
 //!         }
 //!         // Another worker took it first: take the next one.
-//!         Err(e) if e.is_claimed() => continue,
+//!         Err(e) if e.is_taken() => continue,
 //!         Err(e) => return Err(e),
 //!     }
 //! }

@@ -12,7 +12,9 @@ use crate::sync;
 /// failed (one failing does not keep the others from syncing).
 #[derive(Debug, Default)]
 pub struct SyncOutcome {
+    /// The remotes that synced, each with its report.
     pub synced: Vec<RemoteSync>,
+    /// The remotes that failed, by name, each with its error.
     pub failed: Vec<(String, Error)>,
 }
 

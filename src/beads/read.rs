@@ -15,7 +15,9 @@ use std::sync::Arc;
 /// What `list` shows.
 #[derive(Clone, Debug)]
 pub struct ListQuery {
+    /// Which issues.
     pub filter: Filter,
+    /// In which order.
     pub sort: ListSort,
     /// Reverse the order.
     pub reverse: bool,
@@ -32,7 +34,9 @@ impl Default for ListQuery {
 /// What `ready` shows.
 #[derive(Clone, Debug)]
 pub struct ReadyQuery {
+    /// Which issues (of those ready).
     pub filter: Filter,
+    /// In which order.
     pub sort: ReadySort,
     /// At most this many rows (0: all).
     pub limit: usize,
@@ -61,6 +65,7 @@ impl Row {
     pub fn id(&self) -> &str {
         self.index.id(self.row)
     }
+    /// The title.
     pub fn title(&self) -> &str {
         self.index.title(self.row)
     }
@@ -76,9 +81,11 @@ impl Row {
     pub fn priority(&self) -> u8 {
         self.index.priority(self.row)
     }
+    /// `task`, `bug`, `feature`, `epic`, `chore` or a custom type.
     pub fn issue_type(&self) -> &str {
         self.index.issue_type(self.row)
     }
+    /// Who holds it, if anyone.
     pub fn assignee(&self) -> Option<&str> {
         self.index.assignee(self.row)
     }
@@ -153,6 +160,7 @@ impl Serialize for Row {
 /// A listing: the rows shown, and how many there were before the limit.
 #[derive(Clone, Debug, Default)]
 pub struct Rows {
+    /// The rows, in the order asked for.
     pub rows: Vec<Row>,
     /// Matching issues before the limit.
     pub total: usize,
@@ -202,19 +210,28 @@ impl Serialize for Rows {
 /// (absent when the target resolves nowhere).
 #[derive(Clone, Debug, Serialize)]
 pub struct Link {
+    /// The other issue's ID, as written in the dependency.
     pub id: String,
+    /// `blocks`, `parent-child`, `related`, ... (`dependency_type` in JSON, as
+    /// bd writes it).
     #[serde(rename = "dependency_type")]
     pub dep_type: String,
+    /// The other issue's title.
     pub title: Option<String>,
+    /// The other issue's status.
     pub status: Option<String>,
+    /// The other issue's priority.
     pub priority: Option<u8>,
 }
 
 /// One issue in full, as `show` has it.
 #[derive(Clone, Debug)]
 pub struct IssueDetail {
+    /// The issue as stored.
     pub issue: Issue,
+    /// The namespace it lives in.
     pub namespace: Namespace,
+    /// Whether it is canonical, local to this branch, or proposed.
     pub visibility: Visibility,
     /// What it depends on.
     pub dependencies: Vec<Link>,

@@ -12,16 +12,21 @@ use crate::view::View;
 /// An issue as an update left it, and whether the update changed it.
 #[derive(Clone, Debug)]
 pub struct Updated {
+    /// The issue after the update.
     pub issue: Issue,
+    /// Whether the update changed anything (an unchanged write makes no
+    /// commit).
     pub changed: bool,
 }
 
 /// The issues a write names, grouped by the namespace each lives in, with
 /// the view they were resolved in (for checks across namespaces).
 pub struct Targets {
+    /// Namespace by namespace, the full IDs that live there.
     pub groups: Vec<(Namespace, Vec<String>)>,
     /// The full IDs, in the order they were named.
     pub order: Vec<String>,
+    /// The view the IDs were resolved in.
     pub view: View,
 }
 
@@ -118,8 +123,11 @@ impl Beads {
         Ok((ns, scope))
     }
 
-    /// Creates an issue where it belongs (see [`Beads::place`]), its new ID
-    /// unique across the namespaces the view reads. `new.parent` and the
+    /// Creates an issue where it belongs: the scope's namespace; else the
+    /// namespace of the issue it was discovered from or of its parent
+    /// (discovered work stays with its origin); else the repository's
+    /// routing (canonical for a maintainer, planning for a contributor). Its
+    /// new ID is unique across the namespaces the view reads. `new.parent` and the
     /// targets of `new.deps` may be any form of ID.
     pub fn create(&self, mut new: NewIssue) -> Result<Issue> {
         let (ns, scope) = self.place(&mut new)?;

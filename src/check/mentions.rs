@@ -47,7 +47,7 @@ pub struct Mention {
 /// trailer-style lines `Closes:`, `Fixes:`, `Refs:`, `Part-of:` (any case,
 /// anywhere in the message; values separated by commas or spaces), and
 /// bracketed IDs. Tokens that cannot be issue IDs (`#12`, URLs, words
-/// without a `-`) are skipped; see [`Mention`] filtering in [`check`] for
+/// without a `-`) are skipped; see [`Mention`] filtering in [`crate::check`] for
 /// the prefix rule.
 pub fn mentions(message: &str) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();

@@ -21,10 +21,10 @@
 //! references) count as mentions, so `Refs: JIRA-12` or `[WIP]` are not
 //! taken for issues.
 
-pub mod close;
-pub mod commits;
+pub(crate) mod close;
+pub(crate) mod commits;
 mod error;
-pub mod mentions;
+pub(crate) mod mentions;
 
 pub use close::{Closed, close_from_commits};
 use commits::resolve_range;

@@ -1,6 +1,9 @@
 //! The command line: clap definitions, dispatch, and the mapping of errors
 //! to messages and exit codes. This is the only place that prints.
 
+// Doc comments here are clap's help text, where `<ARG>` is plain text.
+#![allow(rustdoc::invalid_html_tags)]
+
 mod args;
 mod check;
 mod comments;
@@ -342,5 +345,16 @@ fn dispatch(ctx: &mut Ctx, command: Option<Command>) -> anyhow::Result<u8> {
         Command::Hooks(c) => hooks::run(ctx, c),
         Command::Unlock(a) => unlock::run(ctx, a),
         Command::Man(_) | Command::Completions(_) => unreachable!("handled before opening the repository"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap's own consistency checks over every command and argument
+    /// (duplicate flags, conflicts naming missing arguments, bad defaults).
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
     }
 }

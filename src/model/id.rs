@@ -205,7 +205,7 @@ pub fn matches(input: &str, id: &str) -> Option<Match> {
     matches_bytes(input.as_bytes(), id.as_bytes())
 }
 
-/// [`matches`] on bytes, for scanning IDs in place (the index keeps them as
+/// [`matches()`] on bytes, for scanning IDs in place (the index keeps them as
 /// bytes; validating each as UTF-8 would dominate a scan).
 pub fn matches_bytes(input: &[u8], id: &[u8]) -> Option<Match> {
     if input.eq_ignore_ascii_case(id) {

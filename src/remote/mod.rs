@@ -3,7 +3,7 @@
 //! (`transport`). Push refusals are sorted into errors here, once.
 
 mod error;
-pub mod transport;
+pub(crate) mod transport;
 
 pub use error::{Error, Result};
 

@@ -190,6 +190,8 @@ fn open_file(path: &Path, tree: ObjectId) -> Option<Index> {
     // a temporary name and renamed, and replaced files stay intact for readers
     // that still map them. A file truncated by someone else would fault, which
     // is why the cache directory is ours alone.
+    // The crate's one exception to `deny(unsafe_code)`.
+    #[allow(unsafe_code)]
     let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
     let stamp_path = stamp_path(path);
     // The checksum is checked once per state of the file: a file written,
@@ -389,9 +391,7 @@ fn derive(store: &Store, ns: &Namespace, prev: &TreeIndex, tree: ObjectId) -> Re
         }
         if let Some(new) = c.new {
             match id::id_from_path(&c.path) {
-                Some(found) if id::blob_path(found) == c.path => {
-                    added.push(IssueEntry { id: found.to_string(), blob: new, path: c.path.clone() })
-                }
+                Some(found) if id::blob_path(found) == c.path => added.push(IssueEntry { blob: new, path: c.path.clone() }),
                 _ => stray.push(InvalidEntry {
                     path: c.path.clone(),
                     blob: new.to_string(),

@@ -250,11 +250,6 @@ impl IndexBuilder {
         self.removed.push(id.to_string());
     }
 
-    /// The tree the index describes.
-    pub fn tree(&self) -> ObjectId {
-        self.tree
-    }
-
     fn heap_len(&self) -> u64 {
         match &self.heap {
             Heap::Memory(v) => v.len() as u64,
@@ -360,16 +355,6 @@ impl IndexBuilder {
     /// Records a blob that could not be read.
     pub fn push_invalid(&mut self, entry: InvalidEntry) {
         self.invalid.push(entry);
-    }
-
-    /// Number of rows so far.
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    /// Whether no rows were added.
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
     }
 
     /// Encodes the index into a buffer.
@@ -847,7 +832,7 @@ impl Index {
         self.row(i).get(..OID_LEN).and_then(|b| ObjectId::try_from(b).ok()).unwrap_or_else(|| ObjectId::null(gix::hash::Kind::Sha1))
     }
 
-    /// Status class (see [`status_code`]).
+    /// Status class (see `status_code`).
     pub fn status_code(&self, i: usize) -> u8 {
         self.row(i).get(OID_LEN).copied().unwrap_or(status_code::CUSTOM)
     }
@@ -865,7 +850,7 @@ impl Index {
         self.row(i).get(OID_LEN + 3).copied().unwrap_or(0) & FLAG_ACCEPTED != 0
     }
 
-    /// A timestamp in microseconds, [`NO_TIME`] if unset.
+    /// A timestamp in microseconds, `NO_TIME` if unset.
     pub fn time(&self, i: usize, t: Time) -> i64 {
         le_i64(self.row(i), OID_LEN + 4 + (t as usize) * 8)
     }

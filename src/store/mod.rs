@@ -5,28 +5,28 @@
 //! whose tree holds a `format` blob and one blob per issue under a two-level
 //! fan-out (`issues/a/3/bd-a3f2.json`). Nothing here touches the working
 //! tree, the index or HEAD.
-pub mod bulk;
+pub(crate) mod bulk;
 mod error;
 mod options;
 mod settings;
 
-pub mod cache;
+pub(crate) mod cache;
 
-pub mod history;
+pub(crate) mod history;
 
-pub mod index;
+pub(crate) mod index;
 
-pub mod layered;
+pub(crate) mod layered;
 
 pub mod namespace;
 
-pub mod pack;
+pub(crate) mod pack;
 
-pub mod refs;
+pub(crate) mod refs;
 
-pub mod tree;
+pub(crate) mod tree;
 
-pub mod txn;
+pub(crate) mod txn;
 
 use crate::model::{self, DecodeError, FieldError, Issue};
 use gix::ObjectId;
@@ -369,3 +369,6 @@ impl Snapshot {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -127,7 +127,6 @@ pub fn check_writable(repo: &gix::Repository, namespace: &str, root: &[Entry]) -
 /// An issue blob found in a tree.
 #[derive(Clone, Debug)]
 pub struct IssueEntry {
-    pub id: String,
     pub blob: ObjectId,
     pub path: String,
 }
@@ -178,9 +177,7 @@ pub fn list_issues_from(
             for leaf in entries_from(objects, &b.oid, &mut buf)? {
                 let path = format!("{ISSUES_DIR}/{}/{}/{}", a.name, b.name, leaf.name);
                 match (leaf.is_tree, id::id_from_path(&path)) {
-                    (false, Some(found)) if id::blob_path(found) == path => {
-                        issues.push(IssueEntry { id: found.to_string(), blob: leaf.oid, path })
-                    }
+                    (false, Some(found)) if id::blob_path(found) == path => issues.push(IssueEntry { blob: leaf.oid, path }),
                     _ => invalid.push(stray(path, &leaf)),
                 }
             }

@@ -52,8 +52,8 @@ pub struct Committed<T> {
 }
 
 impl<'s> Txn<'s> {
-    /// A generator of IDs for this run of the operation (see
-    /// [`id::IdGen::from_env_salted`]; salted with the tip it writes on).
+    /// A generator of IDs for this run of the operation ([`id::IdGen::for_write`]
+    /// with the store's seed, salted with the tip it writes on).
     pub fn idgen(&self) -> id::IdGen {
         id::IdGen::for_write(
             self.store.options().seed,
@@ -468,7 +468,7 @@ impl Store {
         self.swap(ns, Some(expected), new, message).map_err(|e| Error::from_swap(ns, e))
     }
 
-    /// Moves `ns` to `new` under git's ref lock protocol (see [`super::refs`]):
+    /// Moves `ns` to `new` under git's ref lock protocol (lock, re-read, compare, write, rename):
     /// from `expected` when given (`Some(None)`: it must not exist).
     pub fn swap(
         &self,

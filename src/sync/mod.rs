@@ -5,9 +5,9 @@
 //! race starts another round; any other failure leaves the local namespaces
 //! exactly as they were.
 
-pub mod prune;
-pub mod push;
-pub mod status;
+pub(crate) mod prune;
+pub(crate) mod push;
+pub(crate) mod status;
 
 use crate::git::Git;
 use crate::merge::{self, Resolution, Side};

@@ -230,22 +230,40 @@ impl Env {
         self.ok(dir, &a).trim().to_string()
     }
 
-    /// The state a git-beads command must never change: HEAD, the index
-    /// file, and the working tree as `git status` sees it. `None` for a bare
-    /// repository or a directory that is not a repository.
-    pub fn worktree_state(&self, dir: &Path) -> Option<(String, Vec<u8>, String)> {
-        let inside = self.git_output(dir, &["rev-parse", "--is-inside-work-tree"]);
-        if !inside.status.success() || String::from_utf8_lossy(&inside.stdout).trim() != "true" {
-            return None;
+    /// The state a git-beads command must never change: HEAD (and the ref
+    /// it names), the index file, and every file of the working tree with
+    /// its content, read straight from disk (no git process per run).
+    /// `None` for a bare repository or a directory that is not in one.
+    pub fn worktree_state(&self, dir: &Path) -> Option<WorktreeState> {
+        let top = dir.ancestors().find(|d| d.join(".git").exists())?;
+        let dot_git = top.join(".git");
+        let git_dir = if dot_git.is_file() {
+            let text = std::fs::read_to_string(&dot_git).ok()?;
+            let rel = text.trim().strip_prefix("gitdir:")?.trim().to_string();
+            top.join(rel)
+        } else {
+            dot_git
+        };
+        let common = std::fs::read_to_string(git_dir.join("commondir")).map(|c| git_dir.join(c.trim())).unwrap_or_else(|_| git_dir.clone());
+        let head = std::fs::read_to_string(git_dir.join("HEAD")).unwrap_or_default();
+        let mut head_ref = head.clone();
+        if let Some(name) = head.trim().strip_prefix("ref: ") {
+            // The ref's value, loose or packed (`git pack-refs` may move it).
+            let value = match std::fs::read_to_string(common.join(name)) {
+                Ok(loose) => loose.trim().to_string(),
+                Err(_) => {
+                    let packed = std::fs::read_to_string(common.join("packed-refs")).unwrap_or_default();
+                    let line = packed.lines().find(|l| l.ends_with(&format!(" {name}"))).unwrap_or("");
+                    line.split(' ').next().unwrap_or("").to_string()
+                }
+            };
+            head_ref += &value;
         }
-        let head = String::from_utf8_lossy(&self.git_output(dir, &["rev-parse", "--symbolic-full-name", "HEAD"]).stdout).into_owned()
-            + &String::from_utf8_lossy(&self.git_output(dir, &["rev-parse", "HEAD"]).stdout);
-        let index_path = String::from_utf8_lossy(&self.git_output(dir, &["rev-parse", "--git-path", "index"]).stdout).trim().to_string();
-        let index = std::fs::read(dir.join(&index_path)).unwrap_or_default();
-        let status =
-            String::from_utf8_lossy(&self.git_output(dir, &["status", "--porcelain=v1", "--untracked-files=all", "--ignored"]).stdout)
-                .into_owned();
-        Some((head, index, status))
+        let index = std::fs::read(git_dir.join("index")).unwrap_or_default();
+        let mut files = Vec::new();
+        walk(top, top, &mut files);
+        files.sort();
+        Some(WorktreeState { head: head_ref, index, files })
     }
 
     /// The namespace tip commit, if any.
@@ -341,5 +359,38 @@ impl Daemon {
 impl Drop for Daemon {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// What [`Env::worktree_state`] compares before and after a command.
+#[derive(Debug, PartialEq, Eq)]
+pub struct WorktreeState {
+    head: String,
+    index: Vec<u8>,
+    files: Vec<(PathBuf, Option<Vec<u8>>)>,
+}
+
+/// Every path under `dir` except `.git`, with file contents (or a link's
+/// target); directories are listed too, so an added empty one shows.
+fn walk(top: &Path, dir: &Path, out: &mut Vec<(PathBuf, Option<Vec<u8>>)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let path = e.path();
+        if dir == top && e.file_name() == ".git" {
+            continue;
+        }
+        let rel = path.strip_prefix(top).unwrap().to_path_buf();
+        match e.file_type() {
+            Ok(t) if t.is_dir() => {
+                // A nested repository (a clone, a bare remote) is its own tree.
+                if path.join(".git").exists() || (path.join("HEAD").is_file() && path.join("objects").is_dir()) {
+                    continue;
+                }
+                out.push((rel, None));
+                walk(top, &path, out);
+            }
+            Ok(t) if t.is_symlink() => out.push((rel, std::fs::read_link(&path).ok().map(|l| l.into_os_string().into_encoded_bytes()))),
+            _ => out.push((rel, Some(std::fs::read(&path).unwrap_or_default()))),
+        }
     }
 }

@@ -1,21 +1,13 @@
-//! The store against real temporary repositories, through the library API:
-//! compare-and-swap, re-applied operations, the index cache.
+//! The store against real temporary repositories: compare-and-swap,
+//! re-applied operations, the index cache.
 
-#![allow(clippy::cloned_ref_to_slice_refs, clippy::result_large_err)]
-
-mod common;
-use common::Env;
-use git_beads::model::Issue;
-use git_beads::ops::{self, NewIssue, Scope};
-use git_beads::store::refs::SwapError;
-use git_beads::store::{Error, Namespace, Options, Store};
+use super::cache::{self, Source};
+use super::refs::SwapError;
+use super::{Error, Namespace};
+use crate::model::Issue;
+use crate::ops::{self, NewIssue, Scope};
+use crate::testutil::Repo;
 use std::cell::Cell;
-
-/// The store with a pinned clock: the library reads no environment.
-fn open(dir: &std::path::Path) -> Store {
-    let now = git_beads::model::Timestamp::parse("2026-01-02T03:04:05Z").unwrap();
-    Store::open(dir, Options::default().now(now)).expect("repository opens")
-}
 
 fn new_issue(title: &str) -> NewIssue {
     NewIssue { title: title.to_string(), ..Default::default() }
@@ -23,10 +15,9 @@ fn new_issue(title: &str) -> NewIssue {
 
 #[test]
 fn a_lost_compare_and_swap_reapplies_the_operation() {
-    let env = Env::new();
-    let dir = env.beads_repo("r");
-    let store = open(&dir);
-    let other = open(&dir);
+    let repo = Repo::new();
+    let store = repo.store();
+    let other = repo.store();
     let ns = store.canonical().unwrap();
     let actor = store.actor(Some("tester"));
     let runs = Cell::new(0);
@@ -38,8 +29,7 @@ fn a_lost_compare_and_swap_reapplies_the_operation() {
                 ops::create(&other, &ns, &actor, &NewIssue { id: Some("bd-other".into()), ..new_issue("Interloper") }, &Scope::default())
                     .unwrap();
             }
-            let issue = Issue::new("bd-mine".into(), "Mine".into(), txn.now());
-            txn.put(issue)?;
+            txn.put(Issue::new("bd-mine".into(), "Mine".into(), txn.now()))?;
             Ok(txn.base().map(|b| b.commit))
         })
         .unwrap();
@@ -49,35 +39,33 @@ fn a_lost_compare_and_swap_reapplies_the_operation() {
     let ids: Vec<&str> = snap.index.ids().collect();
     assert_eq!(ids, ["bd-mine", "bd-other"], "nothing was lost");
     // Our commit sits on top of the interloper's.
-    let parent = env.git(&dir, &["rev-parse", "refs/beads/heads/main^"]).trim().to_string();
+    let parent = repo.git(&["rev-parse", "refs/beads/heads/main^"]);
     assert_eq!(Some(parent), done.value.map(|c| c.to_string()));
 }
 
 #[test]
 fn compare_and_swap_refuses_a_ref_that_moved() {
-    let env = Env::new();
-    let dir = env.beads_repo("r");
-    env.create(&dir, &["One"]);
-    let first = env.tip(&dir, "refs/beads/heads/main").unwrap();
-    env.create(&dir, &["Two"]);
-    let second = env.tip(&dir, "refs/beads/heads/main").unwrap();
-    let store = open(&dir);
+    let repo = Repo::new();
+    let store = repo.store();
     let ns = store.canonical().unwrap();
-    let oid = |s: &str| gix::ObjectId::from_hex(s.as_bytes()).unwrap();
-    let err = store.compare_and_swap(&ns, Some(oid(&first)), oid(&first), "stale").unwrap_err();
-    assert!(matches!(&err, Error::RefUpdate { source: SwapError::Lost { actual: Some(a) }, .. } if a.to_string() == second), "{err}");
-    assert_eq!(env.tip(&dir, "refs/beads/heads/main").unwrap(), second, "the ref did not move");
-    let err = store.compare_and_swap(&ns, None, oid(&first), "create over existing").unwrap_err();
+    let actor = store.actor(None);
+    ops::create(&store, &ns, &actor, &new_issue("One"), &Scope::default()).unwrap();
+    let first = store.tip(&ns).unwrap().unwrap().commit;
+    ops::create(&store, &ns, &actor, &new_issue("Two"), &Scope::default()).unwrap();
+    let second = store.tip(&ns).unwrap().unwrap().commit;
+    let err = store.compare_and_swap(&ns, Some(first), first, "stale").unwrap_err();
+    assert!(matches!(&err, Error::RefUpdate { source: SwapError::Lost { actual: Some(a) }, .. } if *a == second), "{err}");
+    assert_eq!(store.tip(&ns).unwrap().unwrap().commit, second, "the ref did not move");
+    let err = store.compare_and_swap(&ns, None, first, "create over existing").unwrap_err();
     assert!(matches!(err, Error::RefUpdate { source: SwapError::Lost { .. }, .. }), "{err}");
-    store.compare_and_swap(&ns, Some(oid(&second)), oid(&first), "rewind").unwrap();
-    assert_eq!(env.tip(&dir, "refs/beads/heads/main").unwrap(), first);
+    store.compare_and_swap(&ns, Some(second), first, "rewind").unwrap();
+    assert_eq!(store.tip(&ns).unwrap().unwrap().commit, first);
 }
 
 #[test]
 fn unchanged_writes_make_no_commit() {
-    let env = Env::new();
-    let dir = env.beads_repo("r");
-    let store = open(&dir);
+    let repo = Repo::new();
+    let store = repo.store();
     let ns = store.canonical().unwrap();
     let actor = store.actor(None);
     let made = ops::create(&store, &ns, &actor, &new_issue("Same"), &Scope::default()).unwrap();
@@ -95,29 +83,28 @@ fn unchanged_writes_make_no_commit() {
 
 #[test]
 fn the_index_is_refreshed_incrementally_and_matches_a_cold_build() {
-    let env = Env::new();
-    let dir = env.beads_repo("r");
-    let store = open(&dir);
+    let repo = Repo::new();
+    let store = repo.store();
     let ns = store.canonical().unwrap();
     let actor = store.actor(None);
     for n in 0..30 {
         ops::create(&store, &ns, &actor, &new_issue(&format!("issue {n}")), &Scope::default()).unwrap();
     }
     let tip = store.tip(&ns).unwrap().unwrap();
-    let (_, first) = git_beads::store::cache::load_reporting(&store, &ns, tip.tree).unwrap();
-    assert!(matches!(first, git_beads::store::cache::Source::Cold | git_beads::store::cache::Source::Incremental { .. }));
-    let (_, hit) = git_beads::store::cache::load_reporting(&store, &ns, tip.tree).unwrap();
-    assert_eq!(hit, git_beads::store::cache::Source::Hit);
+    let (_, first) = cache::load_reporting(&store, &ns, tip.tree).unwrap();
+    assert!(matches!(first, Source::Cold | Source::Incremental { .. }));
+    let (_, hit) = cache::load_reporting(&store, &ns, tip.tree).unwrap();
+    assert_eq!(hit, Source::Hit);
     let ids: Vec<String> = store.snapshot(&ns).unwrap().index.ids().map(str::to_string).collect();
     ops::close(&store, &ns, &actor, &ids[..3], Some("done"), true, &Scope::default()).unwrap();
     let tip = store.tip(&ns).unwrap().unwrap();
-    let (_, source) = git_beads::store::cache::load_reporting(&store, &ns, tip.tree).unwrap();
-    assert_eq!(source, git_beads::store::cache::Source::Incremental { changed: 3 }, "only the three changed blobs were read");
+    let (_, source) = cache::load_reporting(&store, &ns, tip.tree).unwrap();
+    assert_eq!(source, Source::Incremental { changed: 3 }, "only the three changed blobs were read");
     ops::delete(&store, &ns, &actor, &ids[3..4], true).unwrap();
     let tip = store.tip(&ns).unwrap().unwrap();
-    let (warm, source) = git_beads::store::cache::load_reporting(&store, &ns, tip.tree).unwrap();
-    assert_eq!(source, git_beads::store::cache::Source::Incremental { changed: 1 });
-    let cold = git_beads::store::cache::build_cold_index(&store, &ns, tip.tree).unwrap();
+    let (warm, source) = cache::load_reporting(&store, &ns, tip.tree).unwrap();
+    assert_eq!(source, Source::Incremental { changed: 1 });
+    let cold = cache::build_cold_index(&store, &ns, tip.tree).unwrap();
     assert!(warm.delta().is_some(), "small changes go into a delta over the full index");
     assert_eq!(warm.len(), cold.len());
     for i in 0..cold.len() {
