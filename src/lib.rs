@@ -66,8 +66,6 @@ pub mod query;
 pub mod remote;
 pub mod store;
 pub mod sync;
-#[cfg(test)]
-mod testutil;
 pub mod view;
 
 pub use beads::{
@@ -77,3 +75,8 @@ pub use beads::{
 pub use ops::{Changes, NewIssue};
 pub use query::Filter;
 pub use store::Options;
+
+// Tests of the layers together, against real repositories (fixtures in
+// tests/mod.rs); they sit above every layer so no layer imports them.
+#[cfg(test)]
+mod tests;

@@ -366,3 +366,51 @@ fn a_namespace_name_with_quotes_gives_valid_json() {
         }
     }
 }
+
+/// A ref update refused by the file system (a read-only `refs/beads/heads`,
+/// as a user who cannot write there) ends at once with a clear error: a
+/// compare-and-swap retries a lost swap, never a permission error.
+#[test]
+fn a_ref_update_refused_for_permissions_ends_at_once_with_a_clear_error() {
+    let env = Env::new();
+    let dir = env.beads_repo("r");
+    env.create(&dir, &["One"]);
+    let heads = dir.join(".git/refs/beads/heads");
+    let root = running_as_root();
+    let mut cmd = if root {
+        // As root every write is allowed: run as `nobody` on files it owns,
+        // except the directory the lock goes in.
+        let status = std::process::Command::new("chown").args(["-R", "65534:65534"]).arg(env.root.path()).status().unwrap();
+        assert!(status.success());
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(crate::common::bin());
+        c
+    } else {
+        std::process::Command::new(crate::common::bin())
+    };
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&heads, std::fs::Permissions::from_mode(0o555)).unwrap();
+    cmd.env_clear();
+    for (k, v) in &env.vars {
+        cmd.env(k, v);
+    }
+    let started = std::time::Instant::now();
+    let out = cmd.current_dir(&dir).args(["--json", "create", "Two"]).output().unwrap();
+    let took = started.elapsed();
+    std::fs::set_permissions(&heads, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let err: serde_json::Value = serde_json::from_str(stderr.trim()).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    assert_eq!(err["error"]["code"], "REF_UPDATE_FAILED", "{err}");
+    let causes = err["error"]["causes"].to_string();
+    assert!(causes.contains("master.lock") || causes.contains("main.lock"), "{causes}");
+    assert!(causes.contains("Permission denied"), "{causes}");
+    assert!(took < std::time::Duration::from_secs(2), "gave up only after {took:?}: retried a permission error");
+    assert_eq!(env.json(&dir, &["list"]).as_array().unwrap().len(), 1, "nothing was written");
+}
+
+/// Whether this process runs as root (`id -u`, without libc).
+fn running_as_root() -> bool {
+    let out = std::process::Command::new("id").arg("-u").output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim() == "0"
+}

@@ -18,6 +18,7 @@ mod interop;
 mod namespaces;
 mod properties;
 mod reliability;
+mod snapshots;
 mod subcommand;
 mod sync;
 mod sync_property;

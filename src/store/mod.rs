@@ -369,6 +369,3 @@ impl Snapshot {
         }
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -1,12 +1,12 @@
 //! The store against real temporary repositories: compare-and-swap,
 //! re-applied operations, the index cache.
 
-use super::cache::{self, Source};
-use super::refs::SwapError;
-use super::{Error, Namespace};
+use super::Repo;
 use crate::model::Issue;
 use crate::ops::{self, NewIssue, Scope};
-use crate::testutil::Repo;
+use crate::store::cache::{self, Source};
+use crate::store::refs::SwapError;
+use crate::store::{Error, Namespace};
 use std::cell::Cell;
 
 fn new_issue(title: &str) -> NewIssue {

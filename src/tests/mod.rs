@@ -1,5 +1,8 @@
-//! Fixtures for unit tests: a real repository in a temporary directory,
+//! Tests across layers, inside the crate (they reach `pub(crate)` internals),
+//! and their fixture: a real repository in a temporary directory,
 //! initialized through the front door, with a pinned clock and seed.
+
+mod store;
 
 use crate::model::Timestamp;
 use crate::store::{Options, Store};
