@@ -9,6 +9,15 @@ use crate::store::refs::SwapError;
 use crate::store::{Error, Namespace};
 use std::cell::Cell;
 
+/// A fresh repository, a store on it, its canonical namespace and the actor.
+fn fixture() -> (Repo, crate::store::Store, Namespace, crate::store::Actor) {
+    let repo = Repo::new();
+    let store = repo.store();
+    let ns = store.canonical().unwrap();
+    let actor = store.actor(None);
+    (repo, store, ns, actor)
+}
+
 fn new_issue(title: &str) -> NewIssue {
     NewIssue { title: title.to_string(), ..Default::default() }
 }
@@ -45,10 +54,7 @@ fn a_lost_compare_and_swap_reapplies_the_operation() {
 
 #[test]
 fn compare_and_swap_refuses_a_ref_that_moved() {
-    let repo = Repo::new();
-    let store = repo.store();
-    let ns = store.canonical().unwrap();
-    let actor = store.actor(None);
+    let (_repo, store, ns, actor) = fixture();
     ops::create(&store, &ns, &actor, &new_issue("One"), &Scope::default()).unwrap();
     let first = store.tip(&ns).unwrap().unwrap().commit;
     ops::create(&store, &ns, &actor, &new_issue("Two"), &Scope::default()).unwrap();
@@ -64,10 +70,7 @@ fn compare_and_swap_refuses_a_ref_that_moved() {
 
 #[test]
 fn unchanged_writes_make_no_commit() {
-    let repo = Repo::new();
-    let store = repo.store();
-    let ns = store.canonical().unwrap();
-    let actor = store.actor(None);
+    let (_repo, store, ns, actor) = fixture();
     let made = ops::create(&store, &ns, &actor, &new_issue("Same"), &Scope::default()).unwrap();
     let tip = store.tip(&ns).unwrap();
     let again = store
@@ -83,10 +86,7 @@ fn unchanged_writes_make_no_commit() {
 
 #[test]
 fn the_index_is_refreshed_incrementally_and_matches_a_cold_build() {
-    let repo = Repo::new();
-    let store = repo.store();
-    let ns = store.canonical().unwrap();
-    let actor = store.actor(None);
+    let (_repo, store, ns, actor) = fixture();
     for n in 0..30 {
         ops::create(&store, &ns, &actor, &new_issue(&format!("issue {n}")), &Scope::default()).unwrap();
     }
