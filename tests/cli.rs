@@ -243,15 +243,21 @@ fn close_keeps_closed_at_consistent_and_refuses_blocked_work() {
     assert!(r.stderr.contains(&format!("{b} is blocked by {a}")), "{}", r.stderr);
     assert!(r.stderr.contains("Hint: close what blocks it first, or use --force to go ahead anyway"), "{}", r.stderr);
     // Closing the blocker in the same command unblocks it.
+    // bd's shape: an array of the issues, in full.
     let out = env.json(&dir, &["close", &a, &b, "-r", "done"]);
-    assert_eq!(out["closed"].as_array().unwrap().len(), 2);
+    let ids: Vec<&str> = out.as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, [a.as_str(), b.as_str()]);
+    assert_eq!((out[1]["status"].clone(), out[1]["close_reason"].clone()), (json!("closed"), json!("done")));
     let i = &env.json(&dir, &["show", &b])[0];
     assert_eq!(
         (i["status"].clone(), i["closed_at"].clone(), i["close_reason"].clone()),
         (json!("closed"), json!("2026-01-02T03:04:05Z"), json!("done"))
     );
-    let again = env.json(&dir, &["close", &b]);
-    assert_eq!(again["already_closed"], json!([b]));
+    let again = env.run(&dir, &["--json", "close", &b]);
+    assert_eq!(again.code, 0);
+    let again_json: serde_json::Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(again_json[0]["id"], json!(b));
+    assert!(again.stderr.contains(&format!("{b} was already closed")), "{}", again.stderr);
     env.ok(&dir, &["reopen", &b, "-r", "not really"]);
     let i = &env.json(&dir, &["show", &b])[0];
     assert!(i.get("closed_at").is_none() && i.get("close_reason").is_none(), "{i}");

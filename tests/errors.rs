@@ -88,8 +88,8 @@ fn huge_and_binary_text() {
     assert!(r.stderr.contains("invalid description: it is 307200 bytes long; at most 262144 are allowed"), "{}", r.stderr);
     let bin = env.path("bin.dat");
     std::fs::write(&bin, [0xff, 0xfe, 0x00, 0x41]).unwrap();
-    let r = env.fails(&dir, &["create", "Bin", "-f", bin.to_str().unwrap()], 1);
-    assert!(r.stderr.contains("could not read") && r.stderr.contains("UTF-8"), "{}", r.stderr);
+    let r = env.fails(&dir, &["create", "Bin", "-f", bin.to_str().unwrap()], 4);
+    assert!(r.stderr.contains("is not UTF-8 text (first bad byte at offset 0)"), "{}", r.stderr);
     // NUL and other control characters are stored and shown escaped.
     let nul = env.path("nul.txt");
     std::fs::write(&nul, "a\u{0}b").unwrap();

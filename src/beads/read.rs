@@ -244,14 +244,19 @@ impl IssueDetail {
     /// each dependency with the target's title, status and priority, then
     /// `dependents`, `parent`, `namespace` and `visibility`.
     pub fn json(&self) -> String {
-        let headline = |d: &crate::model::Dependency| match self.dependencies.iter().find(|l| l.id == d.id) {
-            Some(l) => format!(
-                ",\"title\":{},\"status\":{},\"priority\":{}",
-                json::to_string(&l.title),
-                json::to_string(&l.status),
-                json::to_string(&l.priority)
-            ),
-            None => String::new(),
+        // bd's shape too: each dependency names the target as `id` and its
+        // kind as `dependency_type` (beads-mcp reads those two).
+        let headline = |d: &crate::model::Dependency| {
+            let mut s = format!(",\"id\":{},\"dependency_type\":{}", json::to_string(&d.id), json::to_string(d.dep_type.as_str()));
+            if let Some(l) = self.dependencies.iter().find(|l| l.id == d.id) {
+                s.push_str(&format!(
+                    ",\"title\":{},\"status\":{},\"priority\":{}",
+                    json::to_string(&l.title),
+                    json::to_string(&l.status),
+                    json::to_string(&l.priority)
+                ));
+            }
+            s
         };
         let mut s = codec::to_beads_json_open(&self.issue, Form::Beads, &headline);
         s.push_str(",\"dependents\":");

@@ -134,6 +134,14 @@ impl Beads {
         Ok(ops::create(&self.store, &ns, &self.actor(), &new, &scope)?.value)
     }
 
+    /// The issue [`Beads::create`] would write, after the same checks,
+    /// without writing (`create --dry-run`). A generated ID is only a
+    /// sample: the real create draws its own.
+    pub fn create_preview(&self, mut new: NewIssue) -> Result<Issue> {
+        let (ns, scope) = self.place(&mut new)?;
+        Ok(ops::create::preview(&self.store, &ns, &self.actor(), &new, &scope)?)
+    }
+
     /// Updates each of `ids` with `changes` (a parent given by any form of
     /// ID, wherever it lives); returns the issues as written, unchanged ones
     /// included, in the order given.

@@ -96,16 +96,70 @@ pub fn labels(values: &[String]) -> anyhow::Result<Vec<String>> {
     Ok(out)
 }
 
-/// Reads text from `-f FILE` (`-` for stdin) when given.
-pub fn text_from(file: Option<&std::path::Path>) -> anyhow::Result<Option<String>> {
+/// Reads all of standard input as UTF-8 text, for a flag given `-`.
+/// Empty input and input that is not UTF-8 are errors: an agent that meant
+/// to pipe a description and piped nothing must hear about it.
+pub fn read_stdin(flag: &str) -> anyhow::Result<String> {
     use anyhow::Context;
     use std::io::Read;
-    let Some(path) = file else { return Ok(None) };
-    let mut s = String::new();
-    if path.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut s).context("could not read standard input")?;
-    } else {
-        s = std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
+    let mut bytes = Vec::new();
+    std::io::stdin().read_to_end(&mut bytes).context("could not read standard input")?;
+    let s = String::from_utf8(bytes).map_err(|e| {
+        super::InvalidInput(format!(
+            "{flag} -: standard input is not UTF-8 text (first bad byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    if s.trim().is_empty() {
+        return Err(super::InvalidInput(format!("{flag} -: standard input is empty")).into());
     }
-    Ok(Some(s))
+    Ok(s)
+}
+
+/// Text flags that take `-` for standard input (`--description -`,
+/// `--notes=-`): at most one of them may read it.
+#[derive(Default)]
+pub struct Stdin {
+    taken_by: Option<&'static str>,
+}
+
+impl Stdin {
+    /// The value of `flag`, with `-` replaced by standard input.
+    pub fn resolve(&mut self, flag: &'static str, v: Option<String>) -> anyhow::Result<Option<String>> {
+        match v.as_deref() {
+            Some("-") => {
+                if let Some(other) = self.taken_by {
+                    return Err(
+                        super::UsageError(format!("{other} and {flag} both ask for standard input (`-`): only one can read it")).into()
+                    );
+                }
+                self.taken_by = Some(flag);
+                read_stdin(flag).map(Some)
+            }
+            _ => Ok(v),
+        }
+    }
+
+    /// Reads text from `FILE` (`-` for stdin) when given.
+    pub fn file(&mut self, flag: &'static str, file: Option<&std::path::Path>) -> anyhow::Result<Option<String>> {
+        use anyhow::Context;
+        let Some(path) = file else { return Ok(None) };
+        if path.as_os_str() == "-" {
+            return self.resolve(flag, Some("-".into()));
+        }
+        let bytes = std::fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
+        let s = String::from_utf8(bytes).map_err(|e| {
+            super::InvalidInput(format!(
+                "{flag}: {} is not UTF-8 text (first bad byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
+        Ok(Some(s))
+    }
+}
+
+/// Reads text from `-f FILE` (`-` for stdin) when given.
+pub fn text_from(file: Option<&std::path::Path>) -> anyhow::Result<Option<String>> {
+    Stdin::default().file("--file", file)
 }

@@ -2,8 +2,9 @@
 //! `id=$(git beads create "...")` works.
 
 use super::args;
+use super::ui::clean;
 use super::{Ctx, UsageError, exit};
-use crate::model::DepType;
+use crate::model::{DepType, Form, codec};
 use crate::ops::NewIssue;
 use std::path::PathBuf;
 
@@ -24,20 +25,23 @@ pub struct CreateArgs {
     /// Initial status (default open).
     #[arg(short = 's', long, value_name = "STATUS")]
     pub status: Option<String>,
-    /// Description.
-    #[arg(short = 'd', long, visible_alias = "body", value_name = "TEXT")]
+    /// Description (`-` reads standard input).
+    #[arg(short = 'd', long, visible_alias = "body", value_name = "TEXT", allow_hyphen_values = true)]
     pub description: Option<String>,
     /// Read the description from FILE (`-` for stdin).
-    #[arg(short = 'f', long = "body-file", value_name = "FILE", conflicts_with = "description")]
+    #[arg(short = 'f', long = "body-file", visible_alias = "description-file", value_name = "FILE", conflicts_with_all = ["description", "stdin"])]
     pub body_file: Option<PathBuf>,
-    /// Design notes.
-    #[arg(long, value_name = "TEXT")]
+    /// Read the description from standard input (as `--description -`).
+    #[arg(long, conflicts_with = "description")]
+    pub stdin: bool,
+    /// Design notes (`-` reads standard input).
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub design: Option<String>,
-    /// Acceptance criteria.
-    #[arg(long, visible_alias = "acceptance-criteria", value_name = "TEXT")]
+    /// Acceptance criteria (`-` reads standard input).
+    #[arg(long, visible_alias = "acceptance-criteria", value_name = "TEXT", allow_hyphen_values = true)]
     pub acceptance: Option<String>,
-    /// Notes.
-    #[arg(long, value_name = "TEXT")]
+    /// Notes (`-` reads standard input).
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub notes: Option<String>,
     /// Assignee.
     #[arg(short = 'a', long, value_name = "NAME")]
@@ -69,6 +73,12 @@ pub struct CreateArgs {
     /// Use this exact ID instead of generating one.
     #[arg(long, value_name = "ID")]
     pub id: Option<String>,
+    /// Print only the new ID, even under --json (for `id=$(...)`).
+    #[arg(long)]
+    pub silent: bool,
+    /// Check everything and show the issue that would be created; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -107,23 +117,28 @@ fn parse_deps(items: &[String]) -> anyhow::Result<Vec<(DepType, String)>> {
 
 pub fn run(ctx: &mut Ctx, a: CreateArgs) -> anyhow::Result<u8> {
     let title = a.title.or(a.title_flag).ok_or_else(|| UsageError("a title is required".into()))?;
-    let description = match args::text_from(a.body_file.as_deref())? {
+    let mut stdin = args::Stdin::default();
+    let description = match stdin.file("--body-file", a.body_file.as_deref())? {
         Some(t) => t,
-        None => a.description.unwrap_or_default(),
+        None if a.stdin => args::read_stdin("--stdin")?,
+        None => stdin.resolve("--description", a.description)?.unwrap_or_default(),
     };
+    let design = stdin.resolve("--design", a.design)?.unwrap_or_default();
+    let acceptance_criteria = stdin.resolve("--acceptance", a.acceptance)?.unwrap_or_default();
+    let notes = stdin.resolve("--notes", a.notes)?.unwrap_or_default();
     let new = NewIssue {
         title,
         issue_type: a.issue_type.as_deref().map(|t| args::issue_type(ctx, t)).transpose()?,
         priority: a.priority.as_deref().map(args::priority).transpose()?,
         status: a.status.as_deref().map(|s| args::status(ctx, s)).transpose()?,
         description,
-        design: a.design.unwrap_or_default(),
-        acceptance_criteria: a.acceptance.unwrap_or_default(),
-        notes: a.notes.unwrap_or_default(),
+        design,
+        acceptance_criteria,
+        notes,
         assignee: a.assignee,
         owner: a.owner,
         labels: args::labels(&a.labels)?,
-        parent: None,
+        parent: a.parent,
         deps: parse_deps(&a.deps)?,
         external_ref: a.external_ref,
         due_at: a.due.as_deref().map(|w| args::when(ctx, w)).transpose()?,
@@ -136,10 +151,22 @@ pub fn run(ctx: &mut Ctx, a: CreateArgs) -> anyhow::Result<u8> {
     {
         return Err(UsageError(format!("invalid --estimate {m}: minutes cannot be negative")).into());
     }
-    let mut new = new;
-    new.parent = a.parent;
+    if a.dry_run {
+        let would = ctx.beads.create_preview(new)?;
+        if ctx.ui.json {
+            let mut v: serde_json::Value = serde_json::from_str(&codec::to_beads_json(&would, Form::Beads))?;
+            v["dry_run"] = serde_json::Value::Bool(true);
+            ctx.ui.json_value(&v)?;
+        } else if a.silent {
+            ctx.ui.line(&would.id)?;
+        } else {
+            ctx.ui.line(&format!("would create {}: {}", would.id, clean(&would.title, true)))?;
+            ctx.ui.status("dry run: nothing was written (a generated ID is drawn again by the real create)");
+        }
+        return Ok(exit::OK);
+    }
     let done = ctx.beads.create(new)?;
-    if ctx.ui.json {
+    if ctx.ui.json && !a.silent {
         ctx.ui.json_value(&done)?;
     } else {
         ctx.ui.line(&done.id)?;

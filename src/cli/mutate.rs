@@ -3,7 +3,7 @@
 use super::args;
 use super::ui::clean;
 use super::{Ctx, UsageError, exit};
-use crate::model::Issue;
+use crate::model::{Form, Issue, codec};
 use crate::ops::Changes;
 use serde_json::json;
 
@@ -14,14 +14,24 @@ pub struct UpdateArgs {
     pub ids: Vec<String>,
     #[arg(long, value_name = "TITLE")]
     pub title: Option<String>,
-    #[arg(short = 'd', long, visible_alias = "body", value_name = "TEXT")]
+    /// New description (`-` reads standard input).
+    #[arg(short = 'd', long, visible_alias = "body", value_name = "TEXT", allow_hyphen_values = true)]
     pub description: Option<String>,
-    #[arg(long, value_name = "TEXT")]
+    /// Read the new description from FILE (`-` for stdin).
+    #[arg(long = "body-file", visible_alias = "description-file", value_name = "FILE", conflicts_with = "description")]
+    pub body_file: Option<std::path::PathBuf>,
+    /// New design notes (`-` reads standard input).
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub design: Option<String>,
-    #[arg(long, visible_alias = "acceptance-criteria", value_name = "TEXT")]
+    /// New acceptance criteria (`-` reads standard input).
+    #[arg(long, visible_alias = "acceptance-criteria", value_name = "TEXT", allow_hyphen_values = true)]
     pub acceptance: Option<String>,
-    #[arg(long, value_name = "TEXT")]
+    /// New notes (`-` reads standard input).
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
     pub notes: Option<String>,
+    /// Add TEXT to the end of the notes, on its own line (`-` reads standard input).
+    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    pub append_notes: Option<String>,
     /// New status.
     #[arg(short = 's', long, value_name = "STATUS")]
     pub status: Option<String>,
@@ -78,17 +88,26 @@ fn optional_when(ctx: &Ctx, s: &Option<String>) -> anyhow::Result<Option<Option<
     })
 }
 
-fn summary_json(i: &Issue) -> serde_json::Value {
-    json!({ "id": i.id, "title": i.title, "status": i.status, "priority": i.priority, "assignee": i.assignee, "updated_at": i.updated_at })
+/// The issues a write touched, as bd prints them: an array of full issue
+/// objects (beads JSON, comments included), so `jq '.[0]'` works.
+pub(super) fn issues_json<'a>(ctx: &mut Ctx, issues: impl IntoIterator<Item = &'a Issue>) -> anyhow::Result<()> {
+    ctx.ui.json_array(issues.into_iter().map(|i| codec::to_beads_json(i, Form::Beads)))?;
+    Ok(())
 }
 
 pub fn update(ctx: &mut Ctx, a: UpdateArgs) -> anyhow::Result<u8> {
+    let mut stdin = args::Stdin::default();
+    let description = match stdin.file("--body-file", a.body_file.as_deref())? {
+        Some(t) => Some(t),
+        None => stdin.resolve("--description", a.description)?,
+    };
     let c = Changes {
         title: a.title,
-        description: a.description,
-        design: a.design,
-        acceptance_criteria: a.acceptance,
-        notes: a.notes,
+        description,
+        design: stdin.resolve("--design", a.design)?,
+        acceptance_criteria: stdin.resolve("--acceptance", a.acceptance)?,
+        notes: stdin.resolve("--notes", a.notes)?,
+        append_notes: stdin.resolve("--append-notes", a.append_notes)?,
         status: a.status.as_deref().map(|s| args::status(ctx, s)).transpose()?,
         priority: a.priority.as_deref().map(args::priority).transpose()?,
         issue_type: a.issue_type.as_deref().map(|t| args::issue_type(ctx, t)).transpose()?,
@@ -116,7 +135,7 @@ pub fn update(ctx: &mut Ctx, a: UpdateArgs) -> anyhow::Result<u8> {
     let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
     let all: Vec<(Issue, bool)> = ctx.beads.update(&ids, &c)?.into_iter().map(|u| (u.issue, u.changed)).collect();
     if ctx.ui.json {
-        ctx.ui.json_value(&all.iter().map(|(i, _)| summary_json(i)).collect::<Vec<_>>())?;
+        issues_json(ctx, all.iter().map(|(i, _)| i))?;
     } else {
         for (i, written) in &all {
             let verb = if *written { if c.claim { "claimed" } else { "updated" } } else { "unchanged" };
@@ -142,12 +161,14 @@ pub fn close(ctx: &mut Ctx, a: CloseArgs) -> anyhow::Result<u8> {
     let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
     let out = ctx.beads.close_with(&ids, a.reason.as_deref(), a.force)?;
     if ctx.ui.json {
-        let closed: Vec<_> = out
-            .closed
-            .iter()
-            .map(|i| json!({ "id": i.id, "title": i.title, "status": i.status, "closed_at": i.closed_at, "close_reason": i.close_reason }))
-            .collect();
-        ctx.ui.json_value(&json!({ "closed": closed, "already_closed": out.already_closed }))?;
+        // Every issue named, in its closed state; those that were closed
+        // already are said on stderr.
+        let already: Vec<&str> = out.already_closed.iter().map(String::as_str).collect();
+        let before = if already.is_empty() { Vec::new() } else { ctx.beads.show_all(&already)?.into_iter().map(|d| d.issue).collect() };
+        for id in &out.already_closed {
+            ctx.ui.warn(&format!("{id} was already closed"));
+        }
+        issues_json(ctx, out.closed.iter().chain(&before))?;
     } else {
         for i in &out.closed {
             ctx.ui.status(&format!("closed {}: {}", i.id, clean(&i.title, true)));
@@ -172,7 +193,7 @@ pub fn reopen(ctx: &mut Ctx, a: ReopenArgs) -> anyhow::Result<u8> {
     let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
     let all = ctx.beads.reopen(&ids, a.reason.as_deref())?;
     if ctx.ui.json {
-        ctx.ui.json_value(&json!({ "reopened": all.iter().map(summary_json).collect::<Vec<_>>() }))?;
+        issues_json(ctx, &all)?;
     } else {
         for i in &all {
             ctx.ui.status(&format!("reopened {}: {}", i.id, clean(&i.title, true)));

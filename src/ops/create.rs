@@ -4,7 +4,7 @@
 use super::{Error, Result};
 use super::{Scope, resolve_target, stamped};
 use crate::model::{self, DepType, Issue, IssueType, Priority, Status, Timestamp, id};
-use crate::store::{Actor, Committed, Namespace, Store};
+use crate::store::{Actor, Committed, Namespace, Store, Txn};
 
 /// What `create` needs to know.
 #[derive(Clone, Debug, Default)]
@@ -34,6 +34,17 @@ pub struct NewIssue {
 
 /// Creates an issue in `ns`; returns it as written.
 pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue, scope: &Scope) -> Result<Committed<Issue>> {
+    validate(new)?;
+    store.mutate(ns, actor, |txn| stage(store, txn, ns, actor, new, scope))
+}
+
+/// What [`create`] would write, checked the same way, without writing.
+pub fn preview(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue, scope: &Scope) -> Result<Issue> {
+    validate(new)?;
+    store.preview(ns, actor, |txn| stage(store, txn, ns, actor, new, scope))
+}
+
+fn validate(new: &NewIssue) -> Result<()> {
     model::issue::validate_title(&new.title)?;
     for (field, text) in [
         ("description", &new.description),
@@ -46,8 +57,12 @@ pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue, scop
     for l in &new.labels {
         model::issue::validate_label(l)?;
     }
+    Ok(())
+}
+
+fn stage(store: &Store, txn: &mut Txn<'_>, ns: &Namespace, actor: &Actor, new: &NewIssue, scope: &Scope) -> Result<Issue> {
     let prefix = store.prefix();
-    store.mutate(ns, actor, |txn| -> Result<_> {
+    {
         let mut idgen = txn.idgen();
         txn.set_op("create");
         let now = txn.now();
@@ -120,5 +135,5 @@ pub fn create(store: &Store, ns: &Namespace, actor: &Actor, new: &NewIssue, scop
         }
         txn.put(issue.clone())?;
         Ok(issue)
-    })
+    }
 }

@@ -4,7 +4,7 @@
 //! again on the state it finally commits against.
 
 mod annotate;
-mod create;
+pub(crate) mod create;
 mod delete;
 mod dep;
 mod error;

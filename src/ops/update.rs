@@ -13,6 +13,9 @@ pub struct Changes {
     pub design: Option<String>,
     pub acceptance_criteria: Option<String>,
     pub notes: Option<String>,
+    /// Text added at the end of the notes, on a line of its own (bd's
+    /// `--append-notes`); applied after `notes`.
+    pub append_notes: Option<String>,
     pub status: Option<Status>,
     pub priority: Option<Priority>,
     pub issue_type: Option<IssueType>,
@@ -43,6 +46,7 @@ impl Changes {
             && self.design.is_none()
             && self.acceptance_criteria.is_none()
             && self.notes.is_none()
+            && self.append_notes.is_none()
             && self.status.is_none()
             && self.priority.is_none()
             && self.issue_type.is_none()
@@ -83,6 +87,11 @@ fn apply_changes(issue: &mut Issue, c: &Changes, txn: &Txn<'_>, parent: Option<O
             model::issue::validate_text(field, v)?;
             *slot = v.clone();
         }
+    }
+    if let Some(more) = c.append_notes.as_deref().filter(|m| !m.is_empty()) {
+        let joined = if issue.notes.is_empty() { more.to_string() } else { format!("{}\n{more}", issue.notes.trim_end_matches('\n')) };
+        model::issue::validate_text("notes", &joined)?;
+        issue.notes = joined;
     }
     if let Some(p) = c.priority {
         issue.priority = p;

@@ -443,6 +443,23 @@ impl Store {
         }
     }
 
+    /// Runs `op` on a transaction over the tip of `ns` as [`Store::mutate`]
+    /// would, and drops what it staged: a dry run sees exactly the checks a
+    /// real write makes, and writes nothing.
+    pub fn preview<T, E: From<Error>>(
+        &self,
+        ns: &Namespace,
+        actor: &Actor,
+        op: impl FnOnce(&mut Txn<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        if let Some(refusal) = self.write_refusal(ns) {
+            return Err(refusal.into());
+        }
+        let base = self.tip(ns)?;
+        let mut txn = Txn::new(self, ns, base, actor, self.now());
+        op(&mut txn)
+    }
+
     /// Deletes `ns` if it still points at `expected` (any value when
     /// `None`). git does it: a deletion may have to rewrite `packed-refs`
     /// under git's own lock.
