@@ -28,6 +28,23 @@ pub struct Filter {
     pub labels_any: Vec<String>,
     /// Case-insensitive substring of the title.
     pub title_contains: Option<String>,
+    /// Case-insensitive substring of the description.
+    pub desc_contains: Option<String>,
+    /// Lowest priority number kept (inclusive; 0 is the most urgent).
+    pub priority_min: Option<u8>,
+    /// Highest priority number kept (inclusive).
+    pub priority_max: Option<u8>,
+    /// Created at or after this time (microseconds since the epoch).
+    pub created_after: Option<i64>,
+    /// Created before this time.
+    pub created_before: Option<i64>,
+    /// Updated at or after this time.
+    pub updated_after: Option<i64>,
+    /// Updated before this time.
+    pub updated_before: Option<i64>,
+    /// Only descendants of this issue (full ID): children over
+    /// `parent-child` edges, transitively; the issue itself is not included.
+    pub parent: Option<String>,
 }
 
 impl Filter {
@@ -66,8 +83,52 @@ impl Filter {
         {
             return false;
         }
+        if let Some(t) = &self.desc_contains
+            && !contains_ci(idx.description(r), t)
+        {
+            return false;
+        }
+        let p = idx.priority(r);
+        if self.priority_min.is_some_and(|m| p < m) || self.priority_max.is_some_and(|m| p > m) {
+            return false;
+        }
+        let in_range = |t: i64, after: Option<i64>, before: Option<i64>| after.is_none_or(|a| t >= a) && before.is_none_or(|b| t < b);
+        if !in_range(idx.time(r, Time::Created), self.created_after, self.created_before)
+            || !in_range(idx.time(r, Time::Updated), self.updated_after, self.updated_before)
+        {
+            return false;
+        }
+        if let Some(ancestor) = &self.parent
+            && !descends_from(u, n, ancestor)
+        {
+            return false;
+        }
         true
     }
+}
+
+/// Whether `n` is a descendant of `ancestor` over `parent-child` edges
+/// (a cycle of parents ends the walk).
+pub fn descends_from(u: &Universe<'_>, n: Node, ancestor: &str) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    let mut frontier = vec![n];
+    while let Some(x) = frontier.pop() {
+        if !seen.insert(x) {
+            continue;
+        }
+        for (target, d) in u.deps(x) {
+            if !d.is_parent() {
+                continue;
+            }
+            if d.target() == ancestor || target.is_some_and(|t| u.id(t) == ancestor) {
+                return true;
+            }
+            if let Some(t) = target {
+                frontier.push(t);
+            }
+        }
+    }
+    false
 }
 
 /// Case-insensitive substring test (Unicode lowercase; ASCII fast path).

@@ -18,10 +18,14 @@ fn outside_a_repository() {
 }
 
 #[test]
-fn writes_need_init_reads_do_not() {
+fn reads_and_writes_need_init() {
     let env = Env::new();
     let dir = env.repo("r");
-    assert_eq!(env.json(&dir, &["list"]), json!([]));
+    // "No issues" would be a lie where git-beads was never set up.
+    let r = env.fails(&dir, &["list", "--json"], 1);
+    assert!(r.stderr.contains("\"code\":\"NOT_INITIALIZED\""), "{}", r.stderr);
+    // The overview still says what to do.
+    assert!(env.ok(&dir, &[]).contains("run `git beads init`"));
     let r = env.fails(&dir, &["create", "x"], 1);
     assert_eq!(r.stderr, "Error: git-beads is not initialized in this repository\nHint: run `git beads init` first\n");
 }

@@ -10,6 +10,7 @@ mod cache;
 mod check;
 mod ci_examples;
 mod cli;
+mod compat;
 mod concurrency;
 mod errors;
 mod examples;

@@ -140,7 +140,7 @@ fn sharing_commands() {
     env.git(&dir, &["push", "-q", "origin", "main"]);
     let mut t = Transcript::new(&env);
     let a = env.create(&dir, &["Shared work"]);
-    t.both(&dir, &["status"]);
+    t.both(&dir, &["sync", "--status"]);
     t.both(&dir, &["sync"]);
     t.both(&dir, &["fetch"]);
     t.both(&dir, &["push"]);

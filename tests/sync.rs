@@ -59,7 +59,7 @@ fn clone_init_sync_brings_every_issue_and_plain_fetch_tracks() {
     // After init, a plain git fetch keeps the tracking refs current.
     env.git(b, &["fetch", "-q"]);
     assert_eq!(env.git(b, &["rev-parse", "refs/beads/remotes/origin/heads/main"]), env.git(a, &["rev-parse", "refs/beads/heads/main"]));
-    let st = env.json(b, &["status"]);
+    let st = env.json(b, &["sync", "--status"]);
     assert_eq!(st[0]["state"], "remote_only");
     env.ok(b, &["sync"]);
     assert_eq!(issue(&env, b, &y)["dependencies"][0]["depends_on_id"], json!(x));
@@ -117,7 +117,7 @@ fn concurrent_edits_on_three_clones_converge() {
     assert!(log.contains("Auto-resolved:\n- ") && log.contains("Beads-Op: merge") && log.contains("Beads-Merge-Base: "), "{log}");
     // Everyone is up to date now.
     for d in [a, b, c] {
-        assert_eq!(env.json(d, &["status"])[0]["state"], "up_to_date");
+        assert_eq!(env.json(d, &["sync", "--status"])[0]["state"], "up_to_date");
     }
 }
 
@@ -134,7 +134,7 @@ fn status_counts_commits_and_issues_ahead_and_behind() {
     env.ok(a, &["sync"]);
     env.create(b, &["Four"]);
     env.ok(b, &["fetch"]);
-    let st = env.json(b, &["status"]);
+    let st = env.json(b, &["sync", "--status"]);
     assert_eq!(
         (
             st[0]["state"].clone(),
@@ -150,9 +150,9 @@ fn status_counts_commits_and_issues_ahead_and_behind() {
     env.ok(b, &["sync"]);
     assert_eq!(env.json(b, &["list"]).as_array().unwrap().len(), 4);
     env.create(b, &["Five"]);
-    assert_eq!(env.json(b, &["status"])[0]["state"], "ahead");
+    assert_eq!(env.json(b, &["sync", "--status"])[0]["state"], "ahead");
     env.ok(b, &["push"]);
-    assert_eq!(env.json(b, &["status"])[0]["state"], "up_to_date");
+    assert_eq!(env.json(b, &["sync", "--status"])[0]["state"], "up_to_date");
 }
 
 #[test]

@@ -50,6 +50,8 @@ pub enum ErrorKind {
     NotARepository,
     /// `init` has not run.
     NotInitialized,
+    /// A remote has beads namespaces this clone has not fetched yet.
+    NotFetched,
     /// No issue (or project) by that ID.
     NotFound,
     /// The ID matches several issues, or one ID means different issues in
@@ -167,6 +169,7 @@ fn op_kind(e: &ops::Error) -> ErrorKind {
 
 fn remote_kind(e: &remote::Error) -> ErrorKind {
     match e {
+        remote::Error::NotFetched { .. } => ErrorKind::NotFetched,
         remote::Error::Store(e) => store_kind(e),
         remote::Error::Git(git::Error::Failed { .. } | git::Error::Spawn { .. }) => ErrorKind::Git,
         _ => ErrorKind::Remote,

@@ -104,6 +104,30 @@ impl Beads {
         if self.store.is_initialized() { Ok(()) } else { Err(store::Error::NotInitialized.into()) }
     }
 
+    /// Fails when a read could only answer "no work" because nothing is
+    /// here yet. When this clone holds no beads namespace at all (none of
+    /// its own, no tracking ref), a remote that has some gives
+    /// [`ErrorKind::NotFetched`] (asked with `git ls-remote`, under the
+    /// network timeout; an unreachable remote does not decide), and a
+    /// repository that was never initialized gives
+    /// [`ErrorKind::NotInitialized`]. A read of an explicitly named
+    /// namespace is never refused, and once any namespace exists this costs
+    /// nothing.
+    pub fn require_something_to_read(&self) -> Result<()> {
+        if matches!(self.scope, Scope::Only(_)) || !self.store.namespaces()?.is_empty() {
+            return Ok(());
+        }
+        let remotes = crate::git::Git::new(self.store.repo().git_dir()).remotes()?;
+        for r in &remotes {
+            if let Ok(n) = crate::remote::count_remote_refs(&self.store, r)
+                && n > 0
+            {
+                return Err(crate::remote::Error::NotFetched { remote: r.clone(), namespaces: n }.into());
+            }
+        }
+        self.require_init()
+    }
+
     /// The namespaces reads look at, current context first.
     pub fn view_namespaces(&self) -> Result<Vec<Namespace>> {
         Ok(match &self.scope {

@@ -105,6 +105,18 @@ impl Row {
     pub fn dependent_count(&self) -> u32 {
         self.dependents
     }
+    /// The labels, sorted.
+    pub fn labels(&self) -> impl Iterator<Item = &str> + '_ {
+        self.index.labels(self.row)
+    }
+    /// The description.
+    pub fn description(&self) -> &str {
+        self.index.description(self.row)
+    }
+    /// A time field (created, updated, closed, deferred until, due), when set.
+    pub fn time(&self, t: crate::store::index::Time) -> Option<crate::model::Timestamp> {
+        self.index.timestamp(self.row, t)
+    }
     /// What blocks it (rows of `blocked` only).
     pub fn blockers(&self) -> Option<&[Blocker]> {
         self.blockers.as_deref()

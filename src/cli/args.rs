@@ -20,7 +20,7 @@ pub struct FilterArgs {
     #[arg(short = 'a', long, value_name = "NAME")]
     pub assignee: Option<String>,
     /// Only issues assigned to nobody.
-    #[arg(long)]
+    #[arg(long, visible_alias = "no-assignee")]
     pub unassigned: bool,
     /// Only issues with every one of these labels (repeatable, or comma-separated).
     #[arg(short = 'l', long, value_name = "LABEL", value_delimiter = ',')]
@@ -29,8 +29,32 @@ pub struct FilterArgs {
     #[arg(long, value_name = "LABEL", value_delimiter = ',')]
     pub label_any: Vec<String>,
     /// Only issues whose title contains TEXT (case-insensitive).
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, visible_alias = "title", value_name = "TEXT")]
     pub title_contains: Option<String>,
+    /// Only issues whose description contains TEXT (case-insensitive).
+    #[arg(long, value_name = "TEXT")]
+    pub desc_contains: Option<String>,
+    /// Only priorities N or higher in number (less urgent), inclusive.
+    #[arg(long, value_name = "N")]
+    pub priority_min: Option<String>,
+    /// Only priorities N or lower in number (more urgent), inclusive.
+    #[arg(long, value_name = "N")]
+    pub priority_max: Option<String>,
+    /// Only issues created at or after WHEN (2026-12-01, 7d, yesterday, ...).
+    #[arg(long, value_name = "WHEN")]
+    pub created_after: Option<String>,
+    /// Only issues created before WHEN.
+    #[arg(long, value_name = "WHEN")]
+    pub created_before: Option<String>,
+    /// Only issues updated at or after WHEN.
+    #[arg(long, value_name = "WHEN")]
+    pub updated_after: Option<String>,
+    /// Only issues updated before WHEN.
+    #[arg(long, value_name = "WHEN")]
+    pub updated_before: Option<String>,
+    /// Only the descendants of this issue (an epic's children, theirs, ...).
+    #[arg(long, value_name = "ID")]
+    pub parent: Option<String>,
 }
 
 impl FilterArgs {
@@ -50,7 +74,33 @@ impl FilterArgs {
             .map(|x| IssueType::parse_user(x, &s.custom_types).map(|v| v.as_str().to_string()))
             .collect::<Result<Vec<_>, _>>()?;
         let priorities = self.priority.iter().map(|p| Priority::parse(p).map(Priority::get)).collect::<Result<Vec<_>, _>>()?;
+        let now = ctx.store().now();
+        let past = |flag: &str, v: &Option<String>| -> anyhow::Result<Option<i64>> {
+            v.as_deref()
+                .map(|w| {
+                    model::time::parse_past(w, now).map(|t| t.as_micros()).map_err(|e| super::UsageError(format!("{flag}: {e}")).into())
+                })
+                .transpose()
+        };
+        let prio = |v: &Option<String>| v.as_deref().map(|p| Priority::parse(p).map(Priority::get)).transpose();
+        let parent = match &self.parent {
+            None => None,
+            Some(p) => {
+                let view = ctx.beads.view_for(&[p.as_str()])?;
+                let u = view.universe();
+                let n = view.resolve(ctx.store(), &u, p)?;
+                Some(u.id(n).to_string())
+            }
+        };
         Ok(Filter {
+            desc_contains: self.desc_contains.clone(),
+            priority_min: prio(&self.priority_min)?,
+            priority_max: prio(&self.priority_max)?,
+            created_after: past("--created-after", &self.created_after)?,
+            created_before: past("--created-before", &self.created_before)?,
+            updated_after: past("--updated-after", &self.updated_after)?,
+            updated_before: past("--updated-before", &self.updated_before)?,
+            parent,
             statuses,
             all,
             priorities,
@@ -157,9 +207,4 @@ impl Stdin {
         })?;
         Ok(Some(s))
     }
-}
-
-/// Reads text from `-f FILE` (`-` for stdin) when given.
-pub fn text_from(file: Option<&std::path::Path>) -> anyhow::Result<Option<String>> {
-    Stdin::default().file("--file", file)
 }

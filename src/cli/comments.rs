@@ -16,20 +16,24 @@ pub struct CommentsArgs {
     pub issue: Option<String>,
 }
 
+/// `comments add` (and bd's `comment`).
+#[derive(clap::Args, Debug)]
+pub struct AddArgs {
+    pub issue: String,
+    /// The text (words are joined with spaces; `-` reads standard input).
+    pub text: Vec<String>,
+    /// Read the text from FILE (`-` for stdin).
+    #[arg(short = 'f', long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Record NAME as the author instead of the actor.
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
+}
+
 #[derive(clap::Subcommand, Debug)]
 pub enum CommentsCommand {
     /// Add a comment: `comments add ID TEXT...` (or -f FILE).
-    Add {
-        issue: String,
-        /// The text (words are joined with spaces).
-        text: Vec<String>,
-        /// Read the text from FILE (`-` for stdin).
-        #[arg(short = 'f', long, value_name = "FILE")]
-        file: Option<PathBuf>,
-        /// Record NAME as the author instead of the actor.
-        #[arg(long, value_name = "NAME")]
-        author: Option<String>,
-    },
+    Add(AddArgs),
     /// List the comments of an issue.
     List { issue: String },
 }
@@ -38,19 +42,27 @@ fn comment_json(issue: &str, c: &Comment) -> serde_json::Value {
     json!({ "id": c.id, "issue_id": issue, "author": c.author, "text": c.text, "created_at": c.created_at })
 }
 
+/// Adds one comment.
+pub fn add(ctx: &mut Ctx, a: AddArgs) -> anyhow::Result<u8> {
+    let mut stdin = args::Stdin::default();
+    let body = match stdin.file("--file", a.file.as_deref())? {
+        Some(t) => t,
+        None if a.text.len() == 1 && a.text[0] == "-" => args::read_stdin("the text")?,
+        None => a.text.join(" "),
+    };
+    let (id, c) = &ctx.beads.comment(&a.issue, &body, a.author.as_deref())?;
+    if ctx.ui.json {
+        ctx.ui.json_value(&comment_json(id, c))?;
+    } else {
+        ctx.ui.status(&format!("comment {} added to {id}", c.id));
+    }
+    Ok(exit::OK)
+}
+
 pub fn run(ctx: &mut Ctx, a: CommentsArgs) -> anyhow::Result<u8> {
     match (a.command, a.issue) {
-        (Some(CommentsCommand::Add { issue, text, file, author }), _) => {
-            let body = match args::text_from(file.as_deref())? {
-                Some(t) => t,
-                None => text.join(" "),
-            };
-            let (id, c) = &ctx.beads.comment(&issue, &body, author.as_deref())?;
-            if ctx.ui.json {
-                ctx.ui.json_value(&comment_json(id, c))?;
-            } else {
-                ctx.ui.status(&format!("comment {} added to {id}", c.id));
-            }
+        (Some(CommentsCommand::Add(a)), _) => {
+            add(ctx, a)?;
         }
         (Some(CommentsCommand::List { issue }), _) | (None, Some(issue)) => {
             let i = ctx.beads.show(&issue)?.issue;

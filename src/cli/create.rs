@@ -26,7 +26,7 @@ pub struct CreateArgs {
     #[arg(short = 's', long, value_name = "STATUS")]
     pub status: Option<String>,
     /// Description (`-` reads standard input).
-    #[arg(short = 'd', long, visible_alias = "body", value_name = "TEXT", allow_hyphen_values = true)]
+    #[arg(short = 'd', long, visible_alias = "body", value_name = "TEXT")]
     pub description: Option<String>,
     /// Read the description from FILE (`-` for stdin).
     #[arg(short = 'f', long = "body-file", visible_alias = "description-file", value_name = "FILE", conflicts_with_all = ["description", "stdin"])]
@@ -35,13 +35,13 @@ pub struct CreateArgs {
     #[arg(long, conflicts_with = "description")]
     pub stdin: bool,
     /// Design notes (`-` reads standard input).
-    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    #[arg(long, value_name = "TEXT")]
     pub design: Option<String>,
     /// Acceptance criteria (`-` reads standard input).
-    #[arg(long, visible_alias = "acceptance-criteria", value_name = "TEXT", allow_hyphen_values = true)]
+    #[arg(long, visible_alias = "acceptance-criteria", value_name = "TEXT")]
     pub acceptance: Option<String>,
     /// Notes (`-` reads standard input).
-    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    #[arg(long, value_name = "TEXT")]
     pub notes: Option<String>,
     /// Assignee.
     #[arg(short = 'a', long, value_name = "NAME")]

@@ -8,6 +8,21 @@ use crate::ops;
 use serde_json::json;
 use std::collections::HashSet;
 
+/// `dep SUBCOMMAND`, or bd's short form `dep BLOCKER --blocks BLOCKED`.
+#[derive(clap::Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_required = false)]
+pub struct DepArgs {
+    #[command(subcommand)]
+    pub command: Option<DepCommand>,
+    /// With --blocks: the issue that blocks.
+    #[arg(value_name = "BLOCKER", requires = "blocks")]
+    pub blocker: Option<String>,
+    /// BLOCKER blocks this issue (it gets a `blocks` dependency on BLOCKER):
+    /// the same as `dep add BLOCKED BLOCKER`.
+    #[arg(long, value_name = "BLOCKED", requires = "blocker")]
+    pub blocks: Option<String>,
+}
+
 #[derive(clap::Subcommand, Debug)]
 pub enum DepCommand {
     /// ISSUE depends on DEPENDS_ON (refuses a cycle, and names it).
@@ -41,6 +56,16 @@ pub enum DepCommand {
     },
     /// Every dependency cycle.
     Cycles,
+}
+
+pub fn run_args(ctx: &mut Ctx, a: DepArgs) -> anyhow::Result<u8> {
+    match (a.command, a.blocker, a.blocks) {
+        (Some(c), _, _) => run(ctx, c),
+        (None, Some(blocker), Some(blocked)) => {
+            run(ctx, DepCommand::Add { issue: blocked, depends_on: blocker, dep_type: "blocks".into() })
+        }
+        _ => Err(UsageError("give a subcommand (add, remove, list, tree, cycles) or `dep BLOCKER --blocks BLOCKED`".into()).into()),
+    }
 }
 
 pub fn run(ctx: &mut Ctx, c: DepCommand) -> anyhow::Result<u8> {

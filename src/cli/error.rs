@@ -216,6 +216,9 @@ fn of_remote(e: &remote::Error) -> Class {
             Class::new(exit::SYNC, "REMOTE_KEPT_MOVING").hint("others are pushing to the same namespaces; sync again in a moment")
         }
         E::NotPushable { .. } => Class::new(exit::SYNC, "NOT_PUSHABLE"),
+        E::NotFetched { remote, .. } => {
+            Class::new(exit::SYNC, "NOT_FETCHED").hint(format!("fetch and merge them with `git beads sync {remote}`"))
+        }
         E::Git(e) => of_git(e),
         E::Store(e) => of_store(e),
     }

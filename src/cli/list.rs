@@ -27,6 +27,9 @@ pub struct ListArgs {
     /// At most N issues (0: no limit).
     #[arg(short = 'n', long, value_name = "N", default_value_t = 50)]
     pub limit: usize,
+    /// Under each row: dates, labels, dependencies and the description's first lines.
+    #[arg(long)]
+    pub long: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -71,8 +74,23 @@ pub struct StatsArgs {}
 #[derive(clap::Args, Debug)]
 pub struct CountArgs {
     /// Group by status, priority, type, assignee or label.
-    #[arg(long, value_name = "FIELD")]
+    #[arg(long, value_name = "FIELD", group = "grouping")]
     pub by: Option<String>,
+    /// Group by status (as --by status).
+    #[arg(long, group = "grouping")]
+    pub by_status: bool,
+    /// Group by priority.
+    #[arg(long, group = "grouping")]
+    pub by_priority: bool,
+    /// Group by issue type.
+    #[arg(long, group = "grouping")]
+    pub by_type: bool,
+    /// Group by assignee.
+    #[arg(long, group = "grouping")]
+    pub by_assignee: bool,
+    /// Group by label (an issue counts once per label).
+    #[arg(long, group = "grouping")]
+    pub by_label: bool,
     #[command(flatten)]
     pub filter: FilterArgs,
     /// Include closed issues.
@@ -102,7 +120,7 @@ pub fn ns_label(ns: &crate::store::Namespace) -> String {
 }
 
 /// Human rows: `ID  P2  status  type  title  @assignee`, aligned.
-fn print_rows(ctx: &mut Ctx, rows: &Rows, suffix: &dyn Fn(&Row) -> String) -> anyhow::Result<()> {
+fn print_rows(ctx: &mut Ctx, rows: &Rows, suffix: &dyn Fn(&Row) -> String, long: bool) -> anyhow::Result<()> {
     let id_w = rows.rows.iter().map(|r| r.id().len()).max().unwrap_or(0);
     // With several namespaces, each row says which one it is in.
     let ns_w = if rows.multi { rows.rows.iter().map(|r| ns_label(r.namespace()).chars().count() + 2).max().unwrap_or(0) } else { 0 };
@@ -143,18 +161,59 @@ fn print_rows(ctx: &mut Ctx, rows: &Rows, suffix: &dyn Fn(&Row) -> String) -> an
             tail
         );
         ctx.ui.line(&line)?;
+        if long {
+            print_long(ctx, row)?;
+        }
+    }
+    Ok(())
+}
+
+/// The lines `--long` adds under a row.
+fn print_long(ctx: &mut Ctx, row: &Row) -> anyhow::Result<()> {
+    use crate::store::index::Time;
+    let mut facts = Vec::new();
+    for (name, t) in [
+        ("created", Time::Created),
+        ("updated", Time::Updated),
+        ("closed", Time::Closed),
+        ("due", Time::Due),
+        ("deferred until", Time::DeferUntil),
+    ] {
+        if let Some(ts) = row.time(t) {
+            facts.push(format!("{name} {}", ts.short()));
+        }
+    }
+    let labels: Vec<String> = row.labels().map(|l| clean(l, true)).collect();
+    if !labels.is_empty() {
+        facts.push(format!("labels: {}", labels.join(", ")));
+    }
+    if row.dependency_count() > 0 || row.dependent_count() > 0 {
+        facts.push(format!("{} dependencies, {} dependents", row.dependency_count(), row.dependent_count()));
+    }
+    ctx.ui.line(&format!("    {}", facts.join("  ")))?;
+    let text = clean(row.description(), false);
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    for l in lines.by_ref().take(3) {
+        ctx.ui.line(&format!("    {}", truncate(l, 120)))?;
+    }
+    if lines.next().is_some() {
+        ctx.ui.line("    ...")?;
     }
     Ok(())
 }
 
 /// A listing as JSON (one object per line) or as human rows with a footer.
 fn emit(ctx: &mut Ctx, rows: &Rows, what: &str, suffix: &dyn Fn(&Row) -> String) -> anyhow::Result<u8> {
+    emit_long(ctx, rows, what, suffix, false)
+}
+
+fn emit_long(ctx: &mut Ctx, rows: &Rows, what: &str, suffix: &dyn Fn(&Row) -> String, long: bool) -> anyhow::Result<u8> {
     if ctx.ui.json {
         let mut out = Vec::with_capacity(rows.rows.len() * 1024);
         rows.write_json(&mut out);
         ctx.ui.out().write_all(&out)?;
     } else {
-        print_rows(ctx, rows, suffix)?;
+        print_rows(ctx, rows, suffix, long)?;
         footer(ctx, rows.rows.len(), rows.total, what);
     }
     Ok(exit::OK)
@@ -169,12 +228,13 @@ fn footer(ctx: &Ctx, shown: usize, total: usize, what: &str) {
 }
 
 pub fn list(ctx: &mut Ctx, a: ListArgs) -> anyhow::Result<u8> {
+    ctx.beads.require_something_to_read()?;
     let sort = ListSort::parse(&a.sort)
         .ok_or_else(|| UsageError(format!("invalid --sort {:?}: expected priority, created, updated, title, id or status", a.sort)))?;
     let q = ListQuery { filter: a.filter.to_filter(ctx, a.all)?, sort, reverse: a.reverse, limit: a.limit };
     let view = ctx.view()?;
     let rows = ctx.beads.list_in(&view, &q)?;
-    emit(ctx, &rows, "issues", &|_| String::new())
+    emit_long(ctx, &rows, "issues", &|_| String::new(), a.long)
 }
 
 fn ready_sort(s: &str) -> anyhow::Result<ReadySort> {
@@ -187,6 +247,7 @@ fn ready_sort(s: &str) -> anyhow::Result<ReadySort> {
 }
 
 pub fn ready(ctx: &mut Ctx, a: ReadyArgs) -> anyhow::Result<u8> {
+    ctx.beads.require_something_to_read()?;
     let q = ReadyQuery { filter: a.filter.to_filter(ctx, false)?, sort: ready_sort(&a.sort)?, limit: a.limit };
     let view = ctx.view()?;
     let rows = ctx.beads.ready_in(&view, &q)?;
@@ -207,6 +268,7 @@ fn blockers_human(bs: &[Blocker]) -> String {
 }
 
 pub fn blocked(ctx: &mut Ctx, a: BlockedArgs) -> anyhow::Result<u8> {
+    ctx.beads.require_something_to_read()?;
     let filter = a.filter.to_filter(ctx, false)?;
     let view = ctx.view()?;
     let rows = ctx.beads.blocked_in(&view, &filter, a.limit)?;
@@ -214,6 +276,7 @@ pub fn blocked(ctx: &mut Ctx, a: BlockedArgs) -> anyhow::Result<u8> {
 }
 
 pub fn search(ctx: &mut Ctx, a: SearchArgs) -> anyhow::Result<u8> {
+    ctx.beads.require_something_to_read()?;
     let text = a.text.join(" ");
     if text.trim().is_empty() {
         return Err(UsageError("the search text is empty".into()).into());
@@ -226,6 +289,7 @@ pub fn search(ctx: &mut Ctx, a: SearchArgs) -> anyhow::Result<u8> {
 }
 
 pub fn stale(ctx: &mut Ctx, a: StaleArgs) -> anyhow::Result<u8> {
+    ctx.beads.require_something_to_read()?;
     let statuses = if a.status.is_empty() { vec!["open".to_string(), "in_progress".to_string()] } else { a.status.clone() };
     let filter = FilterArgs { status: statuses, ..Default::default() }.to_filter(ctx, false)?;
     let view = ctx.view()?;
@@ -234,10 +298,17 @@ pub fn stale(ctx: &mut Ctx, a: StaleArgs) -> anyhow::Result<u8> {
 }
 
 pub fn count(ctx: &mut Ctx, a: CountArgs) -> anyhow::Result<u8> {
+    ctx.beads.require_something_to_read()?;
     let filter = a.filter.to_filter(ctx, a.all)?;
     let view = ctx.view()?;
     let u = view.universe();
-    match &a.by {
+    let by = a.by.clone().or_else(|| {
+        [(a.by_status, "status"), (a.by_priority, "priority"), (a.by_type, "type"), (a.by_assignee, "assignee"), (a.by_label, "label")]
+            .into_iter()
+            .find(|(on, _)| *on)
+            .map(|(_, f)| f.to_string())
+    });
+    match &by {
         None => {
             let n = u.nodes().filter(|&n| filter.accepts(&u, n)).count();
             if ctx.ui.json {
@@ -265,6 +336,7 @@ pub fn count(ctx: &mut Ctx, a: CountArgs) -> anyhow::Result<u8> {
 }
 
 pub fn stats(ctx: &mut Ctx, _a: StatsArgs) -> anyhow::Result<u8> {
+    ctx.beads.require_something_to_read()?;
     let view = ctx.view()?;
     let u = view.universe();
     let an = u.analyze();
@@ -335,7 +407,7 @@ pub fn overview(ctx: &mut Ctx) -> anyhow::Result<u8> {
     let rows = ctx.beads.ready_in(&view, &ReadyQuery { limit: 5, ..Default::default() })?;
     if !rows.rows.is_empty() {
         ctx.ui.line(&format!("Ready ({}):", rows.total))?;
-        print_rows(ctx, &rows, &|_| String::new())?;
+        print_rows(ctx, &rows, &|_| String::new(), false)?;
     }
     ctx.ui.line("Run `git beads --help` for the commands.")?;
     Ok(exit::OK)

@@ -93,7 +93,8 @@ pub enum Command {
     Blocked(list::BlockedArgs),
     /// Find issues by text in their ID, title or description.
     Search(list::SearchArgs),
-    /// Counts by status, and the ready/blocked numbers.
+    /// Counts by status, and the ready/blocked numbers (bd's `status` too).
+    #[command(alias = "status")]
     Stats(list::StatsArgs),
     /// Count issues, optionally grouped.
     Count(list::CountArgs),
@@ -111,15 +112,15 @@ pub enum Command {
     Defer(mutate::DeferArgs),
     /// Bring deferred issues back.
     Undefer(mutate::UndeferArgs),
-    /// Manage dependencies.
-    #[command(subcommand)]
-    Dep(dep::DepCommand),
+    /// Manage dependencies (`dep add A B`, or bd's `dep B --blocks A`).
+    Dep(dep::DepArgs),
     /// Manage labels.
     #[command(subcommand)]
     Label(label::LabelCommand),
     /// Add or list comments.
-    #[command(alias = "comment")]
     Comments(comments::CommentsArgs),
+    /// Add a comment (bd's `comment`; the same as `comments add`).
+    Comment(comments::AddArgs),
     /// Write all issues as beads-compatible JSONL.
     Export(io::ExportArgs),
     /// Read issues from beads JSONL (bd or br exports) as one commit.
@@ -132,8 +133,6 @@ pub enum Command {
     Fetch(sync::RemoteArg),
     /// Push local beads namespaces that are ahead of the remote.
     Push(sync::RemoteArg),
-    /// Each namespace against its remote: ahead, behind, issues.
-    Status,
     /// Offer issues upstream: copy their blobs to refs/beads/proposals/<name> on a remote.
     Propose(propose::ProposeArgs),
     /// Take back a proposal of yours.
@@ -165,6 +164,26 @@ pub enum Command {
     Man(manual::ManArgs),
     /// Print shell completions.
     Completions(manual::CompletionsArgs),
+    /// The version, and the level of bd's command line it implements.
+    Version,
+}
+
+/// The bd release whose command line (commands, flags, JSON shapes) this
+/// version implements, for tools that check `bd version` (beads-mcp needs
+/// at least 0.9.0). docs/coming-from-bd.md lists what still differs.
+pub const BD_LEVEL: &str = "0.49.6";
+
+fn version(ui: &mut Ui) -> anyhow::Result<u8> {
+    let ours = env!("CARGO_PKG_VERSION");
+    if ui.json {
+        ui.json_value(
+            &serde_json::json!({ "version": BD_LEVEL, "git_beads_version": ours, "bd_compatible": BD_LEVEL, "name": "git-beads" }),
+        )?;
+    } else {
+        // The bd level comes first: tools read the first X.Y.Z as bd's version.
+        ui.line(&format!("bd command line {BD_LEVEL} (implemented by git-beads {ours}; see docs/coming-from-bd.md)"))?;
+    }
+    Ok(exit::OK)
 }
 
 /// Everything a command needs: the output, and the front door.
@@ -241,7 +260,10 @@ pub fn main() -> ExitCode {
     if let Err(e) = crate::interrupt::install() {
         eprintln!("warning: could not install the signal handler: {e}");
     }
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let json = cli.json;
     let ui = Ui::new(cli.json, cli.quiet, cli.color);
     let (result, mut ui) = run(cli, ui);
@@ -251,6 +273,34 @@ pub fn main() -> ExitCode {
         Err(e) if error::is_broken_pipe(&e) => ExitCode::from(exit::OK),
         Err(e) => ExitCode::from(error::report(&e, json)),
     }
+}
+
+/// A command line clap refused: its own message, or under `--json` the
+/// documented error object on stderr (code USAGE, exit 2), so an agent that
+/// asked for JSON can parse the refusal too.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ErrorKind};
+    let wants_json = std::env::args_os().skip(1).take_while(|a| a != "--").any(|a| a == "--json");
+    if !wants_json
+        || matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand)
+    {
+        e.exit();
+    }
+    let mut err = serde_json::Map::new();
+    err.insert("code".into(), serde_json::json!("USAGE"));
+    // clap's message without its "error: " prefix and usage footer.
+    let rendered = e.render().to_string();
+    let first = rendered.lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
+    err.insert("message".into(), serde_json::json!(ui::clean(&first, true)));
+    if let Some(clap::error::ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) {
+        err.insert("argument".into(), serde_json::json!(ui::clean(arg, true)));
+    }
+    if let Some(clap::error::ContextValue::Strings(s)) = e.get(ContextKind::SuggestedArg) {
+        err.insert("suggestions".into(), serde_json::json!(s));
+    }
+    err.insert("hint".into(), serde_json::json!("see `git beads --help` or `git beads <command> --help`"));
+    eprintln!("{}", crate::model::json::to_string(&serde_json::json!({ "error": err })));
+    ExitCode::from(exit::USAGE)
 }
 
 fn open(cli: &Cli, opts: crate::store::Options) -> anyhow::Result<Store> {
@@ -269,6 +319,7 @@ fn run(mut cli: Cli, mut ui: Ui) -> (anyhow::Result<u8>, Ui) {
     match cli.command.take() {
         Some(Command::Man(a)) => return (manual::man(&mut ui, a), ui),
         Some(Command::Completions(a)) => return (manual::completions(&mut ui, a), ui),
+        Some(Command::Version) => return (version(&mut ui), ui),
         other => cli.command = other,
     }
     let opts = match env::store_options(cli.actor.as_deref()) {
@@ -323,16 +374,16 @@ fn dispatch(ctx: &mut Ctx, command: Option<Command>) -> anyhow::Result<u8> {
         Command::Delete(a) => mutate::delete(ctx, a),
         Command::Defer(a) => mutate::defer(ctx, a),
         Command::Undefer(a) => mutate::undefer(ctx, a),
-        Command::Dep(c) => dep::run(ctx, c),
+        Command::Dep(a) => dep::run_args(ctx, a),
         Command::Label(c) => label::run(ctx, c),
         Command::Comments(a) => comments::run(ctx, a),
+        Command::Comment(a) => comments::add(ctx, a),
         Command::Export(a) => io::export(ctx, a),
         Command::Import(a) => io::import(ctx, a),
         Command::Log(a) => log::run(ctx, a),
         Command::Sync(a) => sync::sync_cmd(ctx, a),
         Command::Fetch(a) => sync::fetch(ctx, a),
         Command::Push(a) => sync::push(ctx, a),
-        Command::Status => sync::status(ctx),
         Command::Propose(a) => propose::propose(ctx, a),
         Command::Withdraw(a) => propose::withdraw(ctx, a),
         Command::Proposals(a) => propose::list(ctx, a),
@@ -344,7 +395,7 @@ fn dispatch(ctx: &mut Ctx, command: Option<Command>) -> anyhow::Result<u8> {
         Command::CloseFromCommits(a) => check::close_from_commits(ctx, a),
         Command::Hooks(c) => hooks::run(ctx, c),
         Command::Unlock(a) => unlock::run(ctx, a),
-        Command::Man(_) | Command::Completions(_) => unreachable!("handled before opening the repository"),
+        Command::Man(_) | Command::Completions(_) | Command::Version => unreachable!("handled before opening the repository"),
     }
 }
 

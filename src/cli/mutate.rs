@@ -15,22 +15,22 @@ pub struct UpdateArgs {
     #[arg(long, value_name = "TITLE")]
     pub title: Option<String>,
     /// New description (`-` reads standard input).
-    #[arg(short = 'd', long, visible_alias = "body", value_name = "TEXT", allow_hyphen_values = true)]
+    #[arg(short = 'd', long, visible_alias = "body", value_name = "TEXT")]
     pub description: Option<String>,
     /// Read the new description from FILE (`-` for stdin).
     #[arg(long = "body-file", visible_alias = "description-file", value_name = "FILE", conflicts_with = "description")]
     pub body_file: Option<std::path::PathBuf>,
     /// New design notes (`-` reads standard input).
-    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    #[arg(long, value_name = "TEXT")]
     pub design: Option<String>,
     /// New acceptance criteria (`-` reads standard input).
-    #[arg(long, visible_alias = "acceptance-criteria", value_name = "TEXT", allow_hyphen_values = true)]
+    #[arg(long, visible_alias = "acceptance-criteria", value_name = "TEXT")]
     pub acceptance: Option<String>,
     /// New notes (`-` reads standard input).
-    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    #[arg(long, value_name = "TEXT")]
     pub notes: Option<String>,
     /// Add TEXT to the end of the notes, on its own line (`-` reads standard input).
-    #[arg(long, value_name = "TEXT", allow_hyphen_values = true)]
+    #[arg(long, value_name = "TEXT")]
     pub append_notes: Option<String>,
     /// New status.
     #[arg(short = 's', long, value_name = "STATUS")]
@@ -155,26 +155,66 @@ pub struct CloseArgs {
     /// Close even if still blocked by open work.
     #[arg(short = 'f', long)]
     pub force: bool,
+    /// Then print the issues this close made ready.
+    #[arg(long)]
+    pub suggest_next: bool,
+}
+
+/// IDs of the ready frontier, whole.
+fn ready_ids(ctx: &Ctx) -> anyhow::Result<std::collections::HashSet<String>> {
+    let rows = ctx.beads.ready(&crate::ReadyQuery::default())?;
+    Ok(rows.rows.iter().map(|r| r.id().to_string()).collect())
 }
 
 pub fn close(ctx: &mut Ctx, a: CloseArgs) -> anyhow::Result<u8> {
     let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
+    let before = if a.suggest_next { Some(ready_ids(ctx)?) } else { None };
     let out = ctx.beads.close_with(&ids, a.reason.as_deref(), a.force)?;
+    // What became ready: in the frontier now, not before.
+    let unblocked = match &before {
+        None => None,
+        Some(before) => {
+            let rows = ctx.beads.ready(&crate::ReadyQuery::default())?;
+            Some(rows.rows.into_iter().filter(|r| !before.contains(r.id())).collect::<Vec<_>>())
+        }
+    };
+    // Every issue named, in its closed state; those that were closed
+    // already are said on stderr.
+    let already: Vec<&str> = out.already_closed.iter().map(String::as_str).collect();
+    let earlier: Vec<Issue> =
+        if already.is_empty() { Vec::new() } else { ctx.beads.show_all(&already)?.into_iter().map(|d| d.issue).collect() };
     if ctx.ui.json {
-        // Every issue named, in its closed state; those that were closed
-        // already are said on stderr.
-        let already: Vec<&str> = out.already_closed.iter().map(String::as_str).collect();
-        let before = if already.is_empty() { Vec::new() } else { ctx.beads.show_all(&already)?.into_iter().map(|d| d.issue).collect() };
         for id in &out.already_closed {
             ctx.ui.warn(&format!("{id} was already closed"));
         }
-        issues_json(ctx, out.closed.iter().chain(&before))?;
-    } else {
-        for i in &out.closed {
-            ctx.ui.status(&format!("closed {}: {}", i.id, clean(&i.title, true)));
+        match &unblocked {
+            None => issues_json(ctx, out.closed.iter().chain(&earlier))?,
+            Some(rows) => {
+                let closed: Vec<serde_json::Value> = out
+                    .closed
+                    .iter()
+                    .chain(&earlier)
+                    .map(|i| serde_json::from_str(&codec::to_beads_json(i, Form::Beads)))
+                    .collect::<Result<_, _>>()?;
+                ctx.ui.json_value(&json!({ "closed": closed, "unblocked": rows }))?;
+            }
         }
-        for id in &out.already_closed {
-            ctx.ui.status(&format!("{id} was already closed"));
+        return Ok(exit::OK);
+    }
+    for i in &out.closed {
+        ctx.ui.status(&format!("closed {}: {}", i.id, clean(&i.title, true)));
+    }
+    for id in &out.already_closed {
+        ctx.ui.status(&format!("{id} was already closed"));
+    }
+    if let Some(rows) = unblocked {
+        if rows.is_empty() {
+            ctx.ui.line("Nothing new is ready.")?;
+        } else {
+            ctx.ui.line(&format!("Now ready ({}):", rows.len()))?;
+            for r in &rows {
+                ctx.ui.line(&format!("  {}  P{}  {}", r.id(), r.priority(), clean(r.title(), true)))?;
+            }
         }
     }
     Ok(exit::OK)

@@ -11,6 +11,10 @@ pub struct ShowArgs {
     /// Issue IDs (any unique prefix).
     #[arg(required = true, num_args = 1..)]
     pub ids: Vec<String>,
+    /// Every field: the namespace, metadata, fields git-beads keeps without
+    /// knowing them, and when and by whom each dependency was added.
+    #[arg(long)]
+    pub long: bool,
 }
 
 pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<u8> {
@@ -26,8 +30,11 @@ pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<u8> {
         if k > 0 {
             ctx.ui.line("")?;
         }
-        let place = (multi || d.namespace != canonical).then(|| format!("{} ({})", d.namespace, d.visibility.as_str()));
+        let place = (a.long || multi || d.namespace != canonical).then(|| format!("{} ({})", d.namespace, d.visibility.as_str()));
         print_issue(ctx, &d.issue, &d.dependencies, &d.dependents, place)?;
+        if a.long {
+            print_extended(ctx, &d.issue)?;
+        }
     }
     Ok(exit::OK)
 }
@@ -126,6 +133,30 @@ fn print_issue(ctx: &mut Ctx, i: &Issue, deps: &[Link], dependents: &[Link], pla
             for l in clean(&c.text, false).lines() {
                 ui.line(&format!("    {l}"))?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// What `show --long` adds: metadata, unknown fields, dependency stamps.
+fn print_extended(ctx: &mut Ctx, i: &Issue) -> anyhow::Result<()> {
+    let ui = &mut ctx.ui;
+    for (title, map) in [("Metadata", &i.metadata), ("Other fields", &i.extra)] {
+        if !map.is_empty() {
+            ui.line("")?;
+            ui.line(&format!("{title}:"))?;
+            for (k, v) in map {
+                ui.line(&format!("  {}: {}", clean(k, true), clean(&crate::model::json::to_string(v), true)))?;
+            }
+        }
+    }
+    if !i.dependencies.is_empty() {
+        ui.line("")?;
+        ui.line("Dependency records:")?;
+        for d in &i.dependencies {
+            let when = d.created_at.map(|t| t.short()).unwrap_or_else(|| "-".into());
+            let by = d.created_by.as_deref().map(|b| format!(" by {}", clean(b, true))).unwrap_or_default();
+            ui.line(&format!("  -> {} [{}] added {when}{by}", d.id, clean(d.dep_type.as_str(), true)))?;
         }
     }
     Ok(())

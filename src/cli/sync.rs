@@ -13,6 +13,10 @@ pub struct SyncArgs {
     /// Fetch and merge, but do not push.
     #[arg(long)]
     pub no_push: bool,
+    /// Only report each namespace against its remote (ahead, behind,
+    /// issues); fetch nothing, change nothing.
+    #[arg(long, conflicts_with = "no_push")]
+    pub status: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -114,6 +118,9 @@ fn print_reports(ctx: &mut Ctx, reports: &[RemoteSync]) -> anyhow::Result<u8> {
 }
 
 pub fn sync_cmd(ctx: &mut Ctx, a: SyncArgs) -> anyhow::Result<u8> {
+    if a.status {
+        return status(ctx);
+    }
     // One remote failing (an upstream that refuses a contributor's pushes,
     // say) does not keep the others from syncing.
     let out = ctx.beads.sync(a.remote.as_deref(), !a.no_push)?;

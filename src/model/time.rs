@@ -27,6 +27,9 @@ const STORED: &str = "an RFC 3339 timestamp such as 2026-04-16T22:39:21Z";
 const TYPED: &str = "a date (2026-12-01), a timestamp (2026-12-01T09:00:00Z), \
                      a relative time (+3d, 2w, 12h, 30m), or today/tomorrow/next-week";
 
+const PAST: &str = "a date (2026-12-01), a timestamp (2026-12-01T09:00:00Z), \
+                    a time back from now (7d, 2w, 12h, 30m, 7d ago), or today/yesterday";
+
 impl Timestamp {
     /// Wraps a chrono instant.
     pub fn from_datetime(dt: DateTime<Utc>) -> Self {
@@ -161,6 +164,43 @@ pub fn parse_when(input: &str, now: Timestamp) -> Result<Timestamp, TimeError> {
                 'h' => Duration::try_hours(n),
                 'd' => Duration::try_days(n),
                 'w' => Duration::try_weeks(n),
+                _ => None,
+            }
+            .ok_or_else(err)?;
+            return now.plus(d).ok_or_else(err);
+        }
+    }
+    parse_absolute(input).ok_or_else(err)
+}
+
+/// Parses a point in the past a person typed for a filter
+/// (`--created-after 7d`): an absolute date or time, `today`, `yesterday`,
+/// `now`, or a length counted back from `now` (`7d`, `-7d`, `7d ago`, `2w`,
+/// `12h`, `30m`).
+pub fn parse_past(input: &str, now: Timestamp) -> Result<Timestamp, TimeError> {
+    let err = || TimeError { input: input.to_string(), expected: PAST };
+    let s = input.trim().to_ascii_lowercase();
+    match s.as_str() {
+        "" => return Err(err()),
+        "now" => return Ok(now),
+        "today" | "yesterday" => {
+            let d = now.0.date_naive();
+            let today = Timestamp(Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)));
+            return if s == "today" { Ok(today) } else { today.plus(Duration::days(-1)).ok_or_else(err) };
+        }
+        _ => {}
+    }
+    let rel = s.strip_suffix(" ago").unwrap_or(&s);
+    let rel = rel.strip_prefix('-').unwrap_or(rel);
+    if let Some(unit) = rel.chars().last().filter(|c| c.is_ascii_alphabetic()) {
+        let digits = &rel[..rel.len() - 1];
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            let n: i64 = digits.parse().map_err(|_| err())?;
+            let d = match unit {
+                'm' => Duration::try_minutes(-n),
+                'h' => Duration::try_hours(-n),
+                'd' => Duration::try_days(-n),
+                'w' => Duration::try_weeks(-n),
                 _ => None,
             }
             .ok_or_else(err)?;

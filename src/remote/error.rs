@@ -18,6 +18,10 @@ pub enum Error {
     /// Every round lost the race with other pushes.
     #[error("remote {remote} kept changing: gave up after {attempts} fetch-merge-push rounds (last: {last})")]
     PushRace { remote: String, attempts: u32, last: String },
+    /// A clone that has not fetched the remote's beads namespaces yet: an
+    /// answer from here would say "no work" when the remote has some.
+    #[error("{remote} has {namespaces} beads namespace(s) that this clone has not fetched: nothing here can be answered yet")]
+    NotFetched { remote: String, namespaces: usize },
     /// A namespace that cannot be pushed as it is.
     #[error("{namespace}: {message}")]
     NotPushable { namespace: String, message: String },

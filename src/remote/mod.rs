@@ -93,6 +93,16 @@ pub fn check_remote(store: &Store, remote: &str) -> Result<()> {
     if known.iter().any(|r| r == remote) { Ok(()) } else { Err(Error::NoSuchRemote { name: remote.to_string(), known }) }
 }
 
+/// How many beads refs `remote` has (`git ls-remote`, under the network
+/// timeout): for a clone that has none of its own yet.
+pub fn count_remote_refs(store: &Store, remote: &str) -> Result<usize> {
+    let out = git(store)?.output(["ls-remote", "--refs", "--end-of-options", remote, "refs/beads/*"])?;
+    if !out.status.success() {
+        return Err(Error::Remote { remote: remote.to_string(), message: transport::first_lines(&String::from_utf8_lossy(&out.stderr)) });
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.contains("\trefs/beads/") && !l.contains("\trefs/beads/remotes/")).count())
+}
+
 /// Fetches the beads namespaces of `remote` into its tracking refs.
 pub fn fetch(store: &Store, remote: &str) -> Result<()> {
     check_remote(store, remote)?;

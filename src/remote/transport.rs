@@ -173,7 +173,7 @@ impl PorcelainLine {
     }
 }
 
-fn first_lines(s: &str) -> String {
+pub(crate) fn first_lines(s: &str) -> String {
     let lines: Vec<&str> = s.lines().map(str::trim).filter(|l| !l.is_empty()).take(6).collect();
     if lines.is_empty() { "git gave no reason".into() } else { lines.join("; ") }
 }
